@@ -1,0 +1,57 @@
+# One entry point for people and CI. `make run` and `make test` work on a bare machine.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+APPS := accounts plans applications expertise ratings publications
+
+.PHONY: run test lint format bench demo messages install worker beat clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Serve the portal with demo data on http://127.0.0.1:8000 (SQLite, eager tasks, console mail).
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+demo: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+
+# The whole suite: PostgreSQL when DATABASE_URL is set, SQLite otherwise.
+test: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	$(PY) bench/run.py
+
+# Extract strings into the Russian catalogues (each app keeps its own), compile them, and
+# list any string still without a translation. Needs GNU gettext (apt-get install gettext).
+messages: install
+	$(PY) scripts/makemessages.py
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+	$(PY) scripts/check_translations.py
+
+worker: install
+	$(VENV)/bin/celery -A innovation_portal worker --loglevel=info --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A innovation_portal beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,107 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from rules.contrib.admin import ObjectPermissionsTabularInline
+
+from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS
+
+from . import services
+from .models import District, Institution, RoleAssignment, User
+from .resources import InstitutionResource
+
+
+@admin.register(District)
+class DistrictAdmin(DistrictScopedAdmin):
+    district_lookup = "pk"
+    list_display = ("name", "short_name", "centre_name")
+    search_fields = ("name", "short_name")
+    prepopulated_fields = {"slug": ("short_name",)}
+
+
+@admin.register(Institution)
+class InstitutionAdmin(ImportExportMixin, DistrictScopedAdmin):
+    resource_classes = [InstitutionResource]
+    import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
+    list_display = ("short_name", "kind", "district", "head_name", "email", "is_active")
+    list_filter = ("district", "kind", "is_active")
+    search_fields = ("short_name", "full_name", "number", "head_name")
+    list_select_related = ("district",)
+    fieldsets = (
+        (None, {"fields": ("district", "kind", "number", "short_name", "full_name", "is_active")}),
+        (_("Contacts"), {"fields": ("legal_address", "head_name", "head_position", "phone", "email", "website")}),
+    )
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("accounts.add_institution")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("accounts.view_institution")
+
+
+class RoleInline(ObjectPermissionsTabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ("institution",)
+    fields = ("role", "district", "institution")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if not request.user.is_superuser and db_field.name in ("district", "institution"):
+            district_ids = request.user.district_ids()
+            lookup = "pk__in" if db_field.name == "district" else "district__in"
+            field.queryset = field.queryset.filter(**{lookup: district_ids})
+        return field
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
+    form = UserChangeForm
+    add_form = AdminUserCreationForm
+    inlines = [RoleInline]
+    list_display = ("full_name", "email", "position", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff", "roles__role")
+    search_fields = ("full_name", "email")
+    ordering = ("full_name",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("full_name", "position", "phone")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    readonly_fields = ("last_login", "date_joined", "is_staff")
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        # A methodist sees the people who hold a role in their districts, and people
+        # without any role yet (just created, about to be given one).
+        district_ids = request.user.district_ids()
+        return (queryset.filter(roles__district__in=district_ids) | queryset.filter(roles__isnull=True)).distinct()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # Superuser status and raw permissions are not a methodist's to hand out.
+        return [
+            (
+                name,
+                {
+                    **opts,
+                    "fields": tuple(
+                        f for f in opts["fields"] if f not in {"is_superuser", "groups", "user_permissions"}
+                    ),
+                },
+            )
+            for name, opts in fieldsets
+        ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.sync_back_office_access(form.instance)

@@ -1,0 +1,114 @@
+"""Permission predicates shared by every app.
+
+Object-level predicates accept any object that leads to a district or an institution:
+the object itself, or one with a ``district``/``institution`` attribute (an application, a
+plan, a rating card). Later apps compose these into their own named permissions.
+"""
+
+import rules
+
+from .models import District, Institution, RoleAssignment
+
+Role = RoleAssignment.Role
+
+
+def district_id_of(obj):
+    if obj is None:
+        return None
+    if isinstance(obj, District):
+        return obj.pk
+    if isinstance(obj, Institution):
+        return obj.district_id
+    for attr in ("district_id", "institution"):
+        value = getattr(obj, attr, None)
+        if value is not None:
+            return value if attr == "district_id" else value.district_id
+    return None
+
+
+def institution_id_of(obj):
+    if obj is None:
+        return None
+    if isinstance(obj, Institution):
+        return obj.pk
+    return getattr(obj, "institution_id", None)
+
+
+def _has_role(role):
+    @rules.predicate(name=f"is_{role}")
+    def predicate(user):
+        return user.is_authenticated and user.has_role(role)
+
+    return predicate
+
+
+is_methodist = _has_role(Role.METHODIST)
+is_coordinator = _has_role(Role.COORDINATOR)
+is_expert = _has_role(Role.EXPERT)
+is_editor = _has_role(Role.EDITOR)
+is_district_office = _has_role(Role.DISTRICT_OFFICE)
+is_superuser = rules.is_superuser
+
+
+@rules.predicate
+def is_methodist_of(user, obj):
+    """A methodist of the district the object belongs to."""
+    district_id = district_id_of(obj)
+    return user.is_authenticated and district_id is not None and user.has_role(Role.METHODIST, district_id)
+
+
+@rules.predicate
+def is_district_office_of(user, obj):
+    district_id = district_id_of(obj)
+    return user.is_authenticated and district_id is not None and user.has_role(Role.DISTRICT_OFFICE, district_id)
+
+
+@rules.predicate
+def is_editor_of(user, obj):
+    district_id = district_id_of(obj)
+    return user.is_authenticated and district_id is not None and user.has_role(Role.EDITOR, district_id)
+
+
+@rules.predicate
+def is_coordinator_of(user, obj):
+    """A coordinator of the institution the object belongs to (an institution may have several)."""
+    institution_id = institution_id_of(obj)
+    return user.is_authenticated and institution_id is not None and institution_id in user.coordinated_institution_ids
+
+
+@rules.predicate
+def is_affiliated_with(user, obj):
+    """The user works at the object's institution in any role: a conflict of interest for an expert."""
+    institution_id = institution_id_of(obj)
+    return user.is_authenticated and institution_id is not None and institution_id in user.affiliation_ids
+
+
+can_read_reports = is_superuser | is_methodist | is_district_office
+
+
+def grant_model_perms(app_label, model_name, *, view, change=None, add=None, delete=None):
+    """Name Django's model permissions with predicates, so the admin asks rules for them."""
+    change = view if change is None else change
+    add = change if add is None else add
+    delete = change if delete is None else delete
+    for action, predicate in (("view", view), ("change", change), ("add", add), ("delete", delete)):
+        rules.set_perm(f"{app_label}.{action}_{model_name}", predicate)
+
+
+@rules.predicate
+def manages(user, obj=None):
+    """Back-office access: any methodist for lists, a methodist of the object's district for the object."""
+    if obj is None:
+        return user.is_authenticated and user.has_role(Role.METHODIST)
+    return is_methodist_of(user, obj)
+
+
+back_office = is_superuser | manages
+
+# Methodists manage the institutions and users of their own districts (the admin also
+# narrows every list to those districts); districts themselves are a superuser's matter.
+rules.set_perm("accounts", is_superuser | is_methodist)
+grant_model_perms("accounts", "district", view=back_office, change=back_office, add=is_superuser, delete=is_superuser)
+grant_model_perms("accounts", "institution", view=back_office)
+grant_model_perms("accounts", "user", view=back_office, delete=is_superuser)
+grant_model_perms("accounts", "roleassignment", view=back_office)

@@ -1,0 +1,48 @@
+"""The Celery application.
+
+Settings come from Django settings under the CELERY_ namespace (see settings.py); the
+reliability choices below are made here because they are properties of how our tasks are
+written, not of a deployment.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovation_portal.settings")
+
+app = Celery("innovation_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+app.conf.update(
+    # Our tasks are idempotent (they claim their row before acting), so a message is
+    # acknowledged only after the task finishes: a worker killed mid-task leaves the
+    # message on the broker and another worker runs it again instead of losing it.
+    task_acks_late=True,
+    # ...and a task whose worker process died is re-queued rather than marked failed.
+    task_reject_on_worker_lost=True,
+    # Book builds and large exports take minutes; a worker should not hold a backlog of
+    # prefetched messages hostage behind one of them while another worker sits idle.
+    worker_prefetch_multiplier=1,
+    # Redis redelivers an unacknowledged message after the visibility timeout. It must be
+    # longer than the longest countdown/ETA we schedule (reminders are planned at most a
+    # day ahead) and the longest task, or the message would run twice while still waiting.
+    broker_transport_options={"visibility_timeout": 60 * 60 * 26},
+    result_backend_transport_options={"visibility_timeout": 60 * 60 * 26},
+    # A runaway task (a WeasyPrint render on a pathological document) must not pin a
+    # worker forever: a soft limit raises inside the task so it can clean up, the hard
+    # limit kills the process.
+    task_soft_time_limit=60 * 25,
+    task_time_limit=60 * 30,
+    # Results are only polled by progress bars for a while after a job finishes.
+    result_expires=60 * 60 * 24,
+    task_track_started=True,
+    # Keep connection retries on start-up: the worker may start before Redis in compose.
+    broker_connection_retry_on_startup=True,
+    worker_send_task_events=False,
+    task_serializer="json",
+    accept_content=["json"],
+    result_serializer="json",
+)
+
+app.autodiscover_tasks()

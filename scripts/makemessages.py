@@ -1,0 +1,34 @@
+"""Extract translatable strings into each app's own Russian catalogue, and the project's.
+
+Each app keeps `<app>/locale/ru/LC_MESSAGES/django.po`, so people working on different apps
+never edit the same catalogue. Django's makemessages works on the current directory, so we
+set Django up once from the project root and then run it inside each app folder.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["accounts", "plans", "applications", "expertise", "ratings", "publications"]
+
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovation_portal.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+django.setup()
+
+options = {"locale": ["ru"], "no_location": True, "no_obsolete": True, "verbosity": 0}
+for app in APPS:
+    (ROOT / app / "locale").mkdir(exist_ok=True)
+    os.chdir(ROOT / app)
+    call_command("makemessages", **options)
+os.chdir(ROOT)
+call_command(
+    "makemessages",
+    ignore_patterns=[f"{app}/*" for app in APPS] + [".venv/*", "tests/*", "bench/*", "staticfiles/*", "scripts/*"],
+    **options,
+)

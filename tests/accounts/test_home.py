@@ -1,0 +1,66 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts import demo
+from accounts.models import Institution, RoleAssignment, User
+
+
+@pytest.fixture
+def demo_data(db):
+    call_command("load_demo", verbosity=0)
+
+
+def test_load_demo_is_idempotent(db):
+    call_command("load_demo", verbosity=0)
+    counts = (Institution.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+    call_command("load_demo", verbosity=0)
+    assert (Institution.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == counts
+    krasnoselsky = Institution.objects.filter(district__slug="krasnoselsky")
+    assert krasnoselsky.count() >= 30
+    assert set(krasnoselsky.values_list("kind", flat=True)) == set(Institution.Kind.values)
+
+
+def test_load_demo_prints_a_login_for_every_role(db, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for email in ("methodist@", "coordinator@", "expert@", "editor@", "office@", "admin@"):
+        assert email in out
+    assert demo.DEMO_PASSWORD in out
+
+
+@pytest.mark.parametrize(
+    "email, expected",
+    [
+        ("methodist@demo.local", "методист"),
+        ("coordinator@demo.local", "координатор"),
+        ("expert@demo.local", "эксперт"),
+        ("editor@demo.local", "редактор"),
+        ("office@demo.local", "отдел образования"),
+    ],
+)
+def test_every_demo_login_reaches_its_home_page(client, demo_data, email, expected):
+    response = client.post(reverse("login"), {"username": email, "password": demo.DEMO_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    body = response.content.decode()
+    assert "Что мне предстоит" in body
+    assert expected in body.lower()
+
+
+def test_back_office_link_only_for_methodists(client, demo_data):
+    client.force_login(User.objects.get(email="methodist@demo.local"))
+    assert reverse("admin:index") in client.get(reverse("home")).content.decode()
+    client.force_login(User.objects.get(email="coordinator@demo.local"))
+    assert reverse("admin:index") not in client.get(reverse("home")).content.decode()
+
+
+def test_anonymous_visitor_sees_the_public_front_page(client, db):
+    body = client.get(reverse("home")).content.decode()
+    assert reverse("login") in body
+    assert "Что мне предстоит" not in body
+
+
+def test_home_page_queries_do_not_grow_with_roles(client, world, django_assert_max_num_queries):
+    client.force_login(world.users.methodist)
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("home")).status_code == 200

@@ -1,0 +1,34 @@
+"""A real Celery worker runs our tasks: against Redis when CELERY_BROKER_URL is set (CI), in
+memory otherwise. The worker runs in threads of this process, reading the test database."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from accounts.tasks import healthcheck
+from innovation_portal.celery import app
+from tests.factories import InstitutionFactory
+
+
+@pytest.fixture
+def real_worker(settings):
+    app.conf.update(task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.update(task_always_eager=True)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_task_sent_to_the_broker_is_run_by_a_worker(real_worker):
+    InstitutionFactory.create_batch(3)
+    result = healthcheck.delay()
+    assert result.get(timeout=30) == {"ok": True, "institutions": 3}
+
+
+def test_without_a_broker_tasks_run_in_process(db):
+    # The default for `make run` on a bare machine: no Redis, no worker, tasks still happen.
+    assert app.conf.task_always_eager
+    InstitutionFactory()
+    assert healthcheck.delay().get() == {"ok": True, "institutions": 1}
