@@ -229,3 +229,44 @@ class RoleAssignment(models.Model):
             raise ValidationError({"institution": _("A coordinator must be linked to an institution.")})
         if self.institution_id and self.district_id and self.institution.district_id != self.district_id:
             raise ValidationError({"institution": _("The institution belongs to another district.")})
+
+
+class Notification(models.Model):
+    """Something a user should know: shown in the portal and, usually, sent by mail.
+
+    `key` makes a notification unique per user (a reminder for one deadline and offset, say):
+    the row is the claim, so a retried task or a second beat cannot send it twice.
+    """
+
+    class MailStatus(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        NONE = "none", _("not sent by mail")
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=60)
+    key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    mail_status = models.CharField(_("mail"), max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING)
+    mail_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    mail_claimed_at = models.DateTimeField(null=True, blank=True)
+    mail_sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    mail_error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

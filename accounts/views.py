@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innovation_portal import due
@@ -27,3 +28,13 @@ def profile(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; opening the page marks them read."""
+    items = list(request.user.notifications.all()[:100])
+    unread = [n.pk for n in items if n.read_at is None]
+    if unread:
+        request.user.notifications.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "accounts/notifications.html", {"notifications": items, "unread": set(unread)})

@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("plans/", include("plans.urls")),
+    path("competitions/", include("applications.urls")),
+    path("expertise/", include("expertise.urls")),
+    path("ratings/", include("ratings.urls")),
+    path("publications/", include("publications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

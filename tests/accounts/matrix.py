@@ -26,3 +26,4 @@ CASES = [
         data=lambda w: {"language": "ru"},
     ),
 ]
+CASES.append(Case("accounts:notifications", lambda w: reverse("accounts:notifications"), SIGNED_IN_ONLY))

@@ -1,0 +1,44 @@
+"""PDF documents (WeasyPrint) in the portal's print layout with embedded Cyrillic fonts.
+
+Templates extend `pdf/base.html`, which sets up A4 pages, page numbers and the vendored
+Liberation fonts (metric-compatible with Times New Roman and Arial, as official documents
+expect), so a PDF looks the same on any server whatever fonts it has installed.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts" / "liberation"
+
+
+def font_face_css():
+    faces = []
+    for family, prefix in (("Portal Serif", "LiberationSerif"), ("Portal Sans", "LiberationSans")):
+        for style, weight, suffix in (
+            ("normal", "normal", "Regular"),
+            ("normal", "bold", "Bold"),
+            ("italic", "normal", "Italic"),
+            ("italic", "bold", "BoldItalic"),
+        ):
+            path = (FONT_DIR / f"{prefix}-{suffix}.ttf").as_uri()
+            faces.append(
+                f"@font-face {{ font-family: '{family}'; src: url('{path}'); font-style: {style}; font-weight: {weight}; }}"
+            )
+    return "\n".join(faces)
+
+
+def render_html(template_name, context):
+    return render_to_string(template_name, {"font_faces": font_face_css(), **context})
+
+
+def html_to_pdf(html):
+    from weasyprint import HTML  # heavy import, only where a PDF is made
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def render_pdf(template_name, context):
+    """Render a template extending pdf/base.html to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context))
