@@ -21,12 +21,17 @@ from django.core.management import call_command  # noqa: E402
 
 django.setup()
 
+# `scripts/makemessages.py plans` refreshes one app's catalogue only (and not the project's),
+# so people working on different apps do not rewrite each other's catalogues.
+only = sys.argv[1:]
 options = {"locale": ["ru"], "no_location": True, "no_obsolete": True, "verbosity": 0}
-for app in APPS:
+for app in only or APPS:
     (ROOT / app / "locale").mkdir(exist_ok=True)
     os.chdir(ROOT / app)
     call_command("makemessages", **options)
 os.chdir(ROOT)
+if only:
+    sys.exit(0)
 call_command(
     "makemessages",
     ignore_patterns=[f"{app}/*" for app in APPS] + [".venv/*", "tests/*", "bench/*", "staticfiles/*", "scripts/*"],
