@@ -118,3 +118,14 @@ def test_profile_saves_name_and_keeps_input_on_error(client, person):
 def test_email_is_unique_whatever_the_case(db):
     User.objects.create_user("A@Example.org", "x", full_name="A")
     assert User.objects.get_by_natural_key("a@example.org").full_name == "A"
+
+
+def test_russian_even_for_an_english_browser(client, db):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="ru"' in body and "Войти" in body
+
+
+def test_english_when_chosen_in_the_footer(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("login")).content.decode()
+    assert 'lang="en"' in body and "Log in" in body
