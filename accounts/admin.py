@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -5,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from rules.contrib.admin import ObjectPermissionsTabularInline
 
+from innovation_portal import reminders
 from innovation_portal.admin import DistrictScopedAdmin
 from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS
 
 from . import services
-from .models import District, Institution, RoleAssignment, User
+from .models import District, Institution, MailTemplate, Notification, ReminderSetting, RoleAssignment, User
 from .resources import InstitutionResource
 
 
@@ -79,6 +81,7 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
         queryset = admin.ModelAdmin.get_queryset(self, request)
         if request.user.is_superuser:
             return queryset
+        queryset = queryset.exclude(is_superuser=True)
         # A methodist sees the people who hold a role in their districts, and people
         # without any role yet (just created, about to be given one).
         district_ids = request.user.district_ids()
@@ -105,3 +108,55 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.sync_back_office_access(form.instance)
+
+
+class ReminderSettingForm(forms.ModelForm):
+    class Meta:
+        model = ReminderSetting
+        fields = ("district", "kind", "offsets")
+        widgets = {"kind": forms.Select(choices=[(k, v) for k, v in reminders.KINDS.items()])}
+
+    def clean_offsets(self):
+        try:
+            values = reminders.parse_offsets(self.cleaned_data["offsets"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write whole numbers of days separated by commas, e.g. «7, 1, -1» (at most 365).")
+            ) from None
+        return ", ".join(str(v) for v in values)
+
+
+@admin.register(ReminderSetting)
+class ReminderSettingAdmin(DistrictScopedAdmin):
+    form = ReminderSettingForm
+    list_display = ("kind", "offsets", "district")
+    list_filter = ("district",)
+
+
+@admin.register(MailTemplate)
+class MailTemplateAdmin(DistrictScopedAdmin):
+    list_display = ("kind", "description", "subject", "is_active")
+    search_fields = ("kind", "subject", "text")
+
+    def get_queryset(self, request):
+        # Letters' wording is shared by the whole installation.
+        return admin.ModelAdmin.get_queryset(self, request)
+
+
+@admin.register(Notification)
+class NotificationAdmin(DistrictScopedAdmin):
+    district_lookup = "user__roles__district"
+    list_display = ("title", "user", "kind", "created_at", "mail_status", "mail_attempts", "read_at")
+    list_filter = ("mail_status", "kind")
+    search_fields = ("title", "user__email", "user__full_name")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Districts, institutions and users")
 
     def ready(self):
-        from innovation_portal import due
+        from innovation_portal import due, exports, reminders
 
         due.autodiscover()
+        reminders.autodiscover()
+        exports.autodiscover()

@@ -10,10 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Notification
+from .models import MailTemplate, Notification
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +22,20 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 
 
-def notify(users, *, kind, title, body="", url="", key=None, mail=True):
+def notify(users, *, kind, title, body="", url="", key=None, mail=True, context=None):
     """Create a notification for each user (once per `key`, if given) and queue its letter.
 
-    Returns the notifications created; a user who already has one with this key gets none.
+    When methodists have written a MailTemplate for `kind`, its subject and texts are used,
+    filled with `context` (plain values: institution, deadline, …) plus user, title, body
+    and link. Returns the notifications created; a user who already has one with this key
+    gets none.
     """
+    template = MailTemplate.objects.filter(kind=kind, is_active=True).first()
     created = []
     for user in {u.pk: u for u in users if u is not None and u.is_active}.values():
+        subject, text, html = title, body, ""
+        if template is not None:
+            subject, text, html = render_template(template, user, title, body, url, context or {})
         try:
             with transaction.atomic():
                 created.append(
@@ -35,8 +43,10 @@ def notify(users, *, kind, title, body="", url="", key=None, mail=True):
                         user=user,
                         kind=kind,
                         key=key,
-                        title=title[:300],
-                        body=body,
+                        title=subject[:300],
+                        body=text,
+                        body_html=html,
+                        from_template=template is not None,
                         url=url,
                         mail_status=Notification.MailStatus.PENDING
                         if mail and user.email
@@ -51,6 +61,17 @@ def notify(users, *, kind, title, body="", url="", key=None, mail=True):
 
         transaction.on_commit(lambda: [send_notification_mail.delay(notification_id=pk) for pk in to_send])
     return created
+
+
+def render_template(template, user, title, body, url, context):
+    """Fill a methodist-written template; only plain strings reach it."""
+    values = {k: str(v) for k, v in context.items()}
+    values.update(user=user.full_name, title=title, body=body, link=absolute_url(url) if url else "")
+    plain = Context(values, autoescape=False)
+    subject = " ".join(Template(template.subject).render(plain).split())
+    text = Template(template.text).render(plain)
+    html = Template(template.html).render(Context(values)) if template.html else ""
+    return subject, text, html
 
 
 def absolute_url(path):
@@ -78,10 +99,13 @@ def send_mail_for(notification):
     context = {"notification": notification, "link": absolute_url(notification.url) if notification.url else ""}
     message = EmailMultiAlternatives(
         subject=notification.title,
-        body=render_to_string("accounts/mail/notification.txt", context),
+        body=notification.body
+        if notification.from_template
+        else render_to_string("accounts/mail/notification.txt", context),
         to=[notification.user.email],
     )
-    message.attach_alternative(render_to_string("accounts/mail/notification.html", context), "text/html")
+    html = notification.body_html or render_to_string("accounts/mail/notification.html", context)
+    message.attach_alternative(html, "text/html")
     Notification.objects.filter(pk=notification.pk).update(mail_attempts=notification.mail_attempts + 1)
     try:
         message.send()

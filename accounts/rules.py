@@ -112,3 +112,6 @@ grant_model_perms("accounts", "district", view=back_office, change=back_office, 
 grant_model_perms("accounts", "institution", view=back_office)
 grant_model_perms("accounts", "user", view=back_office, delete=is_superuser)
 grant_model_perms("accounts", "roleassignment", view=back_office)
+grant_model_perms("accounts", "remindersetting", view=back_office)
+grant_model_perms("accounts", "mailtemplate", view=back_office)
+grant_model_perms("accounts", "notification", view=back_office, change=is_superuser)

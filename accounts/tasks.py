@@ -1,8 +1,13 @@
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
-from .models import Institution, Notification
+from innovation_portal import reminders
+
+from . import digest, exporting
+from .models import ExportJob, Institution, Notification
 from .notify import claim_for_sending, send_mail_for
 
 
@@ -28,3 +33,44 @@ def send_notification_mail(*, notification_id):
     if notification is None:
         return
     send_mail_for(notification)
+
+
+@shared_task(name="accounts.send_pending_mail")
+def send_pending_mail():
+    """Queue letters whose task was lost (a worker died between the commit and the queueing)."""
+    old_enough = timezone.now() - timedelta(minutes=5)
+    ids = list(
+        Notification.objects.filter(mail_status=Notification.MailStatus.PENDING, created_at__lt=old_enough).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in ids:
+        send_notification_mail.delay(notification_id=pk)
+    return len(ids)
+
+
+@shared_task(name="accounts.send_reminders")
+def send_reminders():
+    """Hourly: every reminder whose moment has come, once per person, deadline and offset."""
+    return reminders.send_reminders()
+
+
+@shared_task(name="accounts.weekly_digest")
+def weekly_digest():
+    """Mondays: each methodist gets one letter listing what is overdue in their districts."""
+    return digest.send_weekly_digest()
+
+
+@shared_task(name="accounts.run_export")
+def run_export(*, job_id):
+    if not exporting.claim(job_id):
+        return
+    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None:
+        return
+    exporting.run(job)
+
+
+@shared_task(name="accounts.purge_exports")
+def purge_exports():
+    return exporting.purge()

@@ -8,6 +8,7 @@ written, not of a deployment.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovation_portal.settings")
 
@@ -44,5 +45,14 @@ app.conf.update(
     accept_content=["json"],
     result_serializer="json",
 )
+
+# The schedule. django-celery-beat copies it into the database on start, where methodists'
+# administrators can change times in the back office; every task here is safe to run twice.
+app.conf.beat_schedule = {
+    "send-reminders": {"task": "accounts.send_reminders", "schedule": crontab(minute=5)},
+    "send-pending-mail": {"task": "accounts.send_pending_mail", "schedule": crontab(minute="*/10")},
+    "weekly-digest": {"task": "accounts.weekly_digest", "schedule": crontab(hour=8, minute=0, day_of_week=1)},
+    "purge-exports": {"task": "accounts.purge_exports", "schedule": crontab(hour=3, minute=30)},
+}
 
 app.autodiscover_tasks()

@@ -114,7 +114,7 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out login before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

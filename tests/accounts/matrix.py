@@ -27,3 +27,44 @@ CASES = [
     ),
 ]
 CASES.append(Case("accounts:notifications", lambda w: reverse("accounts:notifications"), SIGNED_IN_ONLY))
+CASES.extend(
+    [
+        Case("accounts:export_list", lambda w: reverse("accounts:export_list"), SIGNED_IN_ONLY),
+        # An unknown export answers 404 for everyone signed in.
+        Case(
+            "accounts:export_start",
+            lambda w: reverse("accounts:export_start"),
+            statuses(404, anonymous=302),
+            method="post",
+            data=lambda w: {"name": "nothing"},
+        ),
+        Case(
+            "accounts:export_detail",
+            lambda w: reverse("accounts:export_detail", args=[_job(w).pk]),
+            statuses(404, anonymous=302, methodist=200),
+        ),
+        Case(
+            "accounts:export_download",
+            lambda w: reverse("accounts:export_download", args=[_job(w).pk]),
+            statuses(404, anonymous=302),
+        ),
+        Case(
+            "accounts:calendar_feed",
+            lambda w: reverse("accounts:calendar_feed", args=[w.users.coordinator.calendar_token]),
+            PUBLIC,
+        ),
+        Case(
+            "accounts:calendar_reset",
+            lambda w: reverse("accounts:calendar_reset"),
+            statuses(302),
+            method="post",
+            data=lambda w: {},
+        ),
+    ]
+)
+
+
+def _job(world):
+    from accounts.models import ExportJob
+
+    return ExportJob.objects.create(user=world.users.methodist, name="nothing", title="x")

@@ -99,6 +99,6 @@ def test_notifications_page_queries_do_not_grow(client, world, django_assert_num
     for index in range(rows):
         notify([user], kind="test", title=f"Уведомление {index}", mail=False)
     client.force_login(user)
-    # session, user, the list, marking read, unread count in the menu
-    with django_assert_num_queries(5):
+    # session, user, the list, marking read, the user's roles (menu), unread count in the menu
+    with django_assert_num_queries(6):
         assert client.get(reverse("accounts:notifications")).status_code == 200
