@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Plans of events")
+
+    def ready(self):
+        from innovation_portal import navigation
+        from innovation_portal.navigation import NavEntry
+
+        navigation.register(NavEntry(_("Plans of events"), "plans:list", order=10))

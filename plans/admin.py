@@ -1,0 +1,251 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from rules.contrib.admin import ObjectPermissionsStackedInline, ObjectPermissionsTabularInline
+
+from accounts.models import Institution
+from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS
+from innovation_portal.workflow import TransitionError
+from innovation_portal.years import parse_period
+
+from . import selectors, services
+from .models import Plan, PlanAbbreviation, PlanItem, PlanSection
+from .resources import PlanItemConfirmImportForm, PlanItemImportForm, PlanItemResource
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ("district", "title", "kind", "period_label", "approved_on", "approval_document")
+
+    def clean_period_label(self):
+        period = parse_period(self.cleaned_data["period_label"])
+        self.instance.period_start, self.instance.period_end = period.start, period.end
+        return period.label
+
+
+class _PlanChildInline:
+    """Inlines offer only the edited plan's sections and items, and its district's institutions."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        plan = getattr(request, "_edited_plan", None)
+        if field is None:
+            return field
+        if db_field.name in ("section", "parent"):
+            field.queryset = field.queryset.filter(plan=plan) if plan else field.queryset.none()
+        elif db_field.name == "host_institution":
+            field.queryset = (
+                Institution.objects.filter(district=plan.district_id) if plan else Institution.objects.none()
+            )
+        return field
+
+
+class SectionInline(_PlanChildInline, ObjectPermissionsTabularInline):
+    model = PlanSection
+    extra = 0
+    fields = ("order", "number", "title")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 80})}}
+
+
+class AbbreviationInline(ObjectPermissionsTabularInline):
+    model = PlanAbbreviation
+    extra = 0
+    fields = ("abbr", "meaning")
+
+
+class ItemInline(_PlanChildInline, ObjectPermissionsStackedInline):
+    model = PlanItem
+    extra = 0
+    fields = (
+        ("section", "order", "number", "parent"),
+        "title",
+        ("timeframe_text", "needs_review"),
+        ("audience", "organizers_text"),
+        ("responsible", "host_institution"),
+        "expected_result",
+    )
+    classes = ("collapse",)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 100})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section", "parent", "host_institution")
+
+
+@admin.register(Plan)
+class PlanAdmin(DistrictScopedAdmin):
+    form = PlanForm
+    change_list_template = "admin/plans/plan/change_list.html"
+    list_display = ("title_short", "district", "period_label", "kind", "status", "flagged")
+    list_filter = ("district", "status", "kind", "period_label")
+    search_fields = ("title",)
+    list_select_related = ("district",)
+    readonly_fields = ("status", "source_name")
+    inlines = [SectionInline, ItemInline, AbbreviationInline]
+    actions = ["approve", "publish", "withdraw"]
+
+    @admin.display(description=_("title"))
+    def title_short(self, obj):
+        return obj.title[:120]
+
+    @admin.display(description=_("timeframes to look at"))
+    def flagged(self, obj):
+        return obj.flagged_count
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return super().get_queryset(request).annotate(flagged_count=Count("items", filter=Q(items__needs_review=True)))
+
+    def get_form(self, request, obj=None, **kwargs):
+        request._edited_plan = obj
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("approval_document")
+        if upload and "approval_document" in form.changed_data:
+            obj.approval_document_name = upload.name[:255]
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if change and "period_label" in form.changed_data:
+            services.refresh_plan_timeframes(obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is PlanItem:
+            # An edited timeframe is read again; edited organizers are linked to the legend again.
+            for item_form in formset.forms:
+                item = item_form.instance
+                if item.pk and item_form.has_changed():
+                    services.refresh_item_timeframe(item)
+                    services.link_organizers(item)
+
+    def _change_status(self, request, queryset, to):
+        done = 0
+        for plan in queryset:
+            if not request.user.has_perm("plans.manage_plan", plan):
+                continue
+            try:
+                services.change_plan_status(plan, to, by=request.user)
+            except TransitionError as error:
+                self.message_user(request, f"{plan}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, ngettext("%(n)d plan changed.", "%(n)d plans changed.", done) % {"n": done}, messages.SUCCESS
+            )
+
+    @admin.action(description=_("Approve the selected plans"))
+    def approve(self, request, queryset):
+        self._change_status(request, queryset, Plan.Status.APPROVED)
+
+    @admin.action(description=_("Publish the selected plans"))
+    def publish(self, request, queryset):
+        self._change_status(request, queryset, Plan.Status.PUBLISHED)
+
+    @admin.action(description=_("Return the selected plans to draft"))
+    def withdraw(self, request, queryset):
+        self._change_status(request, queryset, Plan.Status.DRAFT)
+
+
+class PlanItemForm(forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = (
+            "plan",
+            "section",
+            "parent",
+            "number",
+            "order",
+            "group",
+            "title",
+            "timeframe_text",
+            "needs_review",
+            "audience",
+            "organizers_text",
+            "responsible",
+            "expected_result",
+            "host_institution",
+        )
+
+    def clean(self):
+        data = super().clean()
+        plan = data.get("plan")
+        for name in ("section", "parent"):
+            value = data.get(name)
+            if plan and value is not None and value.plan_id != plan.pk:
+                self.add_error(name, ValidationError(_("This belongs to another plan.")))
+        host = data.get("host_institution")
+        if plan and host is not None and host.district_id != plan.district_id:
+            self.add_error("host_institution", ValidationError(_("The institution is in another district.")))
+        return data
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(ImportExportMixin, DistrictScopedAdmin):
+    """Every item across plans: the place for the spreadsheet import and for finding flagged timeframes."""
+
+    district_lookup = "plan__district"
+    form = PlanItemForm
+    resource_classes = [PlanItemResource]
+    import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
+    import_form_class = PlanItemImportForm
+    confirm_form_class = PlanItemConfirmImportForm
+    list_display = ("number", "title_short", "timeframe_text", "needs_review", "execution", "plan")
+    list_filter = ("needs_review", "execution", "plan__district", "plan")
+    search_fields = ("number", "title", "timeframe_text")
+    list_select_related = ("plan",)
+    readonly_fields = ("timeframe_note", "months", "dates", "execution", "executed_on", "execution_report")
+    raw_id_fields = ("parent",)
+
+    @admin.display(description=_("event"))
+    def title_short(self, obj):
+        return obj.title[:100]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.refresh_item_timeframe(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.link_organizers(form.instance)
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("plans.import_plan")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("plans.view_planitem")
+
+    def _plans(self, request):
+        return selectors.managed_plans(request.user)
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["plan"].queryset = self._plans(request)
+        return form
+
+    def create_confirm_form(self, request, import_form=None):
+        form = super().create_confirm_form(request, import_form)
+        form.fields["plan"].queryset = self._plans(request)
+        return form
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["plan"] = import_form.cleaned_data["plan"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        form = kwargs.get("form")
+        if form is not None and hasattr(form, "cleaned_data"):
+            resource_kwargs["plan"] = form.cleaned_data.get("plan")
+        return resource_kwargs

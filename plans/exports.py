@@ -1,0 +1,300 @@
+"""A plan as JSON, PDF, XLSX and an ICS calendar feed; the year-end execution report."""
+
+import io
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innovation_portal.pdf import render_pdf
+
+from .models import Plan, PlanItem
+from .selectors import execution_summary, plan_for_export
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def item_as_dict(item, children_of):
+    return {
+        "number": item.number,
+        "title": item.title,
+        "timeframe": item.timeframe_text,
+        "understood": item.understood,
+        "months": list(item.months),
+        "dates": list(item.dates),
+        "audience": item.audience,
+        "organizers": [a.abbr for a in item.organizers.all()] or _split_text(item.organizers_text),
+        "responsible": item.responsible,
+        "expected_result": item.expected_result,
+        "children": [item_as_dict(child, children_of) for child in children_of.get(item.pk, [])],
+    }
+
+
+def _split_text(text):
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def plan_as_dict(plan):
+    """The plan in the shape `manage.py export_plan --format json` prints."""
+    sections, items, _legend = plan_for_export(plan)
+    children_of = {}
+    for item in items:
+        if item.parent_id:
+            children_of.setdefault(item.parent_id, []).append(item)
+    return {
+        "title": plan.title,
+        "district": plan.district.name,
+        "period": {"start": plan.period_start.isoformat(), "end": plan.period_end.isoformat()},
+        "sections": [
+            {
+                "number": section.number,
+                "title": section.title,
+                "items": [item_as_dict(i, children_of) for i in section.shown_items if i.parent_id is None],
+            }
+            for section in sections
+        ],
+    }
+
+
+# --- Columns shown in the PDF and XLSX ----------------------------------------------------
+
+
+def plan_columns(items):
+    """The optional columns a plan uses, in the official order (a column nobody filled is left out)."""
+    candidates = [
+        ("timeframe_text", _("Timeframe")),
+        ("audience", _("Target audience")),
+        ("organizers_text", _("Organizers")),
+        ("responsible", _("Responsible")),
+        ("expected_result", _("Expected result")),
+    ]
+    return [
+        (name, label) for name, label in candidates if name == "timeframe_text" or any(getattr(i, name) for i in items)
+    ]
+
+
+def _rows(sections, columns):
+    for section in sections:
+        yield "section", section, None
+        for item in section.shown_items:
+            yield "item", item, [getattr(item, name) for name, _label in columns]
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+def plan_pdf(plan):
+    sections, items, legend = plan_for_export(plan)
+    columns = plan_columns(items)
+    return render_pdf(
+        "plans/pdf/plan.html",
+        {
+            "plan": plan,
+            "columns": [label for _name, label in columns],
+            "rows": list(_rows(sections, columns)),
+            "legend": legend,
+            "column_count": len(columns) + 2,
+        },
+    )
+
+
+def execution_report_pdf(plan):
+    sections, items, _legend = plan_for_export(plan)
+    return render_pdf(
+        "plans/pdf/execution_report.html",
+        {
+            "plan": plan,
+            "sections": sections,
+            "summary": execution_summary(items),
+            "total": len(items),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def _workbook():
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
+def _save(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def plan_xlsx(plan):
+    """The plan as a sheet laid out like the document: title, header, section rows, items, legend."""
+    from openpyxl.styles import Alignment, Font
+
+    sections, items, legend = plan_for_export(plan)
+    columns = plan_columns(items)
+    headers = [_("No."), _("Event"), *[label for _name, label in columns], _("Host institution")]
+    workbook = _workbook()
+    sheet = workbook.active
+    sheet.title = _("Plan")[:31]
+    sheet.append([plan.title])
+    sheet.append([f"{plan.district.name}, {plan.period_label}"])
+    sheet.append([])
+    sheet.append([str(h) for h in headers])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for kind, obj, values in _rows(sections, columns):
+        if kind == "section":
+            sheet.append([obj.number, obj.title])
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+            continue
+        sheet.append([obj.number, obj.title, *values, obj.host_institution.short_name if obj.host_institution else ""])
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = wrap
+    if legend:
+        sheet.append([])
+        for abbreviation in legend:
+            sheet.append([abbreviation.abbr, abbreviation.meaning])
+    sheet.column_dimensions["A"].width = 9
+    sheet.column_dimensions["B"].width = 60
+    for letter in "CDEFGH":
+        sheet.column_dimensions[letter].width = 28
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    return _save(workbook)
+
+
+def execution_report_xlsx(plan):
+    from openpyxl.styles import Font
+
+    sections, items, _legend = plan_for_export(plan)
+    labels = dict(PlanItem.Execution.choices)
+    workbook = _workbook()
+    sheet = workbook.active
+    sheet.title = _("Execution")[:31]
+    sheet.append([_("Execution of the plan: %(title)s") % {"title": plan.title}])
+    sheet.append([f"{plan.district.name}, {plan.period_label}"])
+    sheet.append([])
+    for _status, label, count in execution_summary(items):
+        sheet.append([str(label), count])
+    sheet.append([_("Total"), len(items)])
+    sheet.append([])
+    sheet.append([_("No."), _("Event"), _("Timeframe"), _("Execution"), _("Date"), _("Short report")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for section in sections:
+        sheet.append([section.number, section.title])
+        for item in section.shown_items:
+            sheet.append(
+                [
+                    item.number,
+                    item.title,
+                    item.timeframe_text,
+                    str(labels[item.execution]),
+                    item.executed_on,
+                    item.execution_report,
+                ]
+            )
+            if item.executed_on:
+                sheet.cell(row=sheet.max_row, column=5).number_format = "DD.MM.YYYY"
+    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["F"].width = 50
+    return _save(workbook)
+
+
+# --- ICS ----------------------------------------------------------------------------------
+#
+# Dated items are all-day events, one per date. An item known only to the month (or months)
+# is one all-day event spanning each run of consecutive months, marked free/transparent: both
+# Yandex Calendar and Outlook show such an event as a bar across the days at the top of the
+# calendar without blocking anyone's time. VTODOs were not used because neither of them shows
+# tasks from a subscribed feed. Items whose timeframe is not understood are left out.
+
+
+def _runs(months):
+    """Consecutive months as (first day, day after the last month)."""
+    runs = []
+    for text in months:
+        first = date(int(text[:4]), int(text[5:7]), 1)
+        after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if runs and runs[-1][1] == first:
+            runs[-1] = (runs[-1][0], after)
+        else:
+            runs.append((first, after))
+    return runs
+
+
+def _host():
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+
+
+def item_events(item, stamp):
+    from icalendar import Event
+
+    url = settings.SITE_URL + reverse("plans:detail", args=[item.plan_id]) + f"#item-{item.pk}"
+    description = "\n".join(
+        part
+        for part in (
+            _("Timeframe: %(text)s") % {"text": item.timeframe_text},
+            item.audience and _("Audience: %(text)s") % {"text": item.audience},
+            item.organizers_text and _("Organizers: %(text)s") % {"text": item.organizers_text},
+            item.plan.title,
+        )
+        if part
+    )
+    summary = f"{item.number} {item.title}".strip()
+    if item.dates:
+        spans = [(date.fromisoformat(d), date.fromisoformat(d) + timedelta(days=1)) for d in item.dates]
+    else:
+        spans = _runs(item.months)
+    events = []
+    for first, after in spans:
+        event = Event()
+        event.add("uid", f"plan-item-{item.pk}-{first:%Y%m%d}@{_host()}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", first)
+        event.add("dtend", after)
+        event.add("summary", summary if item.dates else f"{summary} ({item.timeframe_text})")
+        event.add("description", description)
+        event.add("url", url)
+        if item.host_institution:
+            event.add("location", item.host_institution.short_name)
+        if item.execution == PlanItem.Execution.CANCELLED:
+            event.add("status", "CANCELLED")
+        else:
+            event.add("status", "CONFIRMED")
+        if not item.dates:
+            event.add("transp", "TRANSPARENT")
+            event.add("x-microsoft-cdo-busystatus", "FREE")
+        events.append(event)
+    return events
+
+
+def calendar_ics(name, items):
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Innovation portal//plans//RU")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
+    stamp = datetime.now(tz=timezone.get_current_timezone()).replace(microsecond=0)
+    for item in items:
+        if not item.understood:
+            continue
+        for event in item_events(item, stamp):
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def plan_ics(plan):
+    items = list(plan.items.select_related("plan", "host_institution").order_by("order"))
+    return calendar_ics(f"{plan.district.short_name}: {Plan.Kind(plan.kind).label} {plan.period_label}", items)

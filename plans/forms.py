@@ -1,0 +1,114 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District
+from innovation_portal.files import FileValidator
+from innovation_portal.years import parse_period
+
+from .models import Plan, PlanItem
+
+
+class PlanFilterForm(forms.Form):
+    """The filters of a plan's public page (GET); unknown values are ignored, not errors."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    month = forms.ChoiceField(label=_("Month"), required=False)
+    audience = forms.ChoiceField(label=_("Audience"), required=False)
+    organizer = forms.ChoiceField(label=_("Organizer"), required=False)
+    institution = forms.TypedChoiceField(label=_("Host institution"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, *, plan, choices):
+        super().__init__(data)
+        from django.utils.formats import date_format
+
+        everything = [("", _("all"))]
+        self.fields["month"].choices = everything + [
+            (f"{m:%Y-%m}", date_format(m, "F Y").capitalize()) for m in plan.months
+        ]
+        self.fields["audience"].choices = everything + [(a, a) for a in choices["audiences"]]
+        self.fields["organizer"].choices = everything + [(a, a) for a in choices["organizers"]]
+        self.fields["institution"].choices = everything + [(str(pk), name) for pk, name in choices["hosts"]]
+
+    def filters(self):
+        from .selectors import parse_month
+
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "month": parse_month(data["month"]),
+            "audience": data["audience"],
+            "organizer": data["organizer"],
+            "institution": data["institution"],
+        }
+
+
+class PlanUploadForm(forms.Form):
+    """Step one of the Word import: the file and where the plan belongs."""
+
+    file = forms.FileField(
+        label=_("Word document (.docx)"),
+        validators=[FileValidator("document", max_mb=20)],
+        help_text=_("The plan is the table of the document; its title is the paragraph above the table."),
+    )
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
+    period = forms.CharField(label=_("Period"), max_length=9, help_text=_("2023/2024 or 2022"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Plan.Kind.choices, initial=Plan.Kind.PLAN)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = District.objects.all()
+        if not user.is_superuser:
+            districts = districts.filter(pk__in=user.district_ids("methodist"))
+        self.fields["district"].queryset = districts
+        if districts.count() == 1:
+            self.fields["district"].initial = districts.first()
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith(".docx"):
+            raise ValidationError(_("Upload a Word document in .docx format (save a .doc as .docx first)."))
+        return file
+
+    def clean_period(self):
+        return parse_period(self.cleaned_data["period"]).label
+
+
+class PlanConfirmForm(forms.Form):
+    """Step two: the same choices, carried through the preview page, and the uploaded file's token."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    district = forms.ModelChoiceField(queryset=District.objects.none(), widget=forms.HiddenInput)
+    period = forms.CharField(max_length=9, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=Plan.Kind.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = District.objects.all()
+        if not user.is_superuser:
+            districts = districts.filter(pk__in=user.district_ids("methodist"))
+        self.fields["district"].queryset = districts
+
+    def clean_period(self):
+        return parse_period(self.cleaned_data["period"]).label
+
+
+class ExecutionForm(forms.Form):
+    """The quick mark of one item on the execution page."""
+
+    execution = forms.ChoiceField(label=_("Execution"), choices=PlanItem.Execution.choices)
+    executed_on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    report = forms.CharField(
+        label=_("Short report"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("execution")
+        if status in (PlanItem.Execution.HELD, PlanItem.Execution.MOVED) and not data.get("executed_on"):
+            self.add_error("executed_on", _("Give the date the event was held on or moved to."))
+        return data

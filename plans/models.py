@@ -1,0 +1,259 @@
+"""Annual plans of events and roadmaps: sections, items, their timeframes and execution."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District, Institution
+from innovation_portal.files import FileValidator, PrivatePath
+
+
+class Plan(models.Model):
+    """A district's plan of events (or a roadmap) for an academic or a calendar year."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("plan of events")
+        ROADMAP = "roadmap", _("roadmap")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        PUBLISHED = "published", _("published")
+
+    # Which status may be reached from which: the one door is services.change_plan_status.
+    TRANSITIONS = {
+        Status.APPROVED: {Status.DRAFT},
+        Status.PUBLISHED: {Status.DRAFT, Status.APPROVED},
+        Status.DRAFT: {Status.APPROVED, Status.PUBLISHED},
+    }
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="plans", verbose_name=_("district"))
+    title = models.TextField(_("title"), help_text=_("As written in the document."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PLAN)
+    period_label = models.CharField(
+        _("period"), max_length=9, help_text=_("An academic year (2023/2024) or a calendar year (2022).")
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    state_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True, editable=False)
+    approval_document = models.FileField(
+        _("approval document"),
+        upload_to=PrivatePath("plans/approval"),
+        validators=[FileValidator("document", max_mb=20)],
+        blank=True,
+    )
+    approval_document_name = models.CharField(_("approval document file name"), max_length=255, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    source_name = models.CharField(_("imported from"), max_length=255, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-period_start", "district__name", "title"]
+        indexes = [models.Index(fields=["status", "-period_start"])]
+
+    def __str__(self):
+        return f"{self.title[:120]} ({self.period_label})"
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def months(self):
+        """The (year, month) pairs of the plan's period, in order."""
+        result, year, month = [], self.period_start.year, self.period_start.month
+        while (year, month) <= (self.period_end.year, self.period_end.month):
+            result.append(date(year, month, 1))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+
+class PlanStatusChange(models.Model):
+    """Audit of a plan's status: who moved it, when, from what to what, and why."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Plan.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Plan.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class PlanAbbreviation(models.Model):
+    """A line of the plan's legend: «ОО – отдел образования»."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="abbreviations", verbose_name=_("plan"))
+    abbr = models.CharField(_("abbreviation"), max_length=50)
+    meaning = models.CharField(_("meaning"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("abbreviation")
+        verbose_name_plural = _("legend")
+        ordering = ["plan", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "abbr"], name="plan_abbreviation_unique")]
+
+    def __str__(self):
+        return f"{self.abbr} – {self.meaning}"
+
+    @property
+    def district_id(self):
+        """Lets the shared permission predicates find the district (see accounts.rules)."""
+        return self.plan.district_id
+
+
+class PlanSection(models.Model):
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="sections", verbose_name=_("plan"))
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    title = models.TextField(_("title"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return " ".join(part for part in (self.number, self.title) if part) or str(_("(no section)"))
+
+    @property
+    def district_id(self):
+        """Lets the shared permission predicates find the district (see accounts.rules)."""
+        return self.plan.district_id
+
+
+class PlanItem(models.Model):
+    """One event of a plan, with its timeframe as written and as understood."""
+
+    class Execution(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        MOVED = "moved", _("moved")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # The one door is services.mark_execution; a mark can be corrected (held → held).
+    EXECUTION_TRANSITIONS = {
+        Execution.HELD: {Execution.PLANNED, Execution.MOVED, Execution.HELD},
+        Execution.MOVED: {Execution.PLANNED, Execution.MOVED},
+        Execution.CANCELLED: {Execution.PLANNED, Execution.MOVED},
+        Execution.PLANNED: {Execution.HELD, Execution.MOVED, Execution.CANCELLED},
+    }
+    MARKED = {Execution.HELD, Execution.MOVED, Execution.CANCELLED}
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="items", verbose_name=_("plan"))
+    section = models.ForeignKey(PlanSection, models.CASCADE, related_name="items", verbose_name=_("section"))
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent item")
+    )
+    number = models.CharField(_("number"), max_length=20, blank=True, help_text=_("As written, e.g. «4.12.1»."))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    group = models.CharField(_("sub-heading"), max_length=500, blank=True)
+    title = models.TextField(_("event"))
+    timeframe_text = models.CharField(_("timeframe"), max_length=500, blank=True, help_text=_("As written."))
+    # What was understood of the timeframe (plans.timeframes), refreshed whenever the text changes.
+    understood = models.BooleanField(_("timeframe understood"), default=False, editable=False)
+    timeframe_kind = models.CharField(_("kind of timeframe"), max_length=20, blank=True, editable=False)
+    months = models.JSONField(_("months"), default=list, blank=True, editable=False)
+    dates = models.JSONField(_("dates"), default=list, blank=True, editable=False)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, editable=False)
+    recurrence = models.CharField(_("recurrence"), max_length=30, blank=True, editable=False)
+    timeframe_note = models.CharField(_("how the timeframe was read"), max_length=500, blank=True, editable=False)
+    starts_on = models.DateField(_("first day"), null=True, blank=True, editable=False)
+    needs_review = models.BooleanField(
+        _("needs a methodist's look"),
+        default=False,
+        help_text=_("The timeframe was not understood: the calendar does not show this item."),
+    )
+    audience = models.TextField(_("target audience"), blank=True)
+    organizers_text = models.CharField(_("organizers"), max_length=500, blank=True)
+    organizers = models.ManyToManyField(
+        PlanAbbreviation, blank=True, related_name="items", verbose_name=_("organizers from the legend")
+    )
+    responsible = models.TextField(_("responsible"), blank=True)
+    expected_result = models.TextField(_("expected result"), blank=True)
+    host_institution = models.ForeignKey(
+        Institution,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_plan_items",
+        verbose_name=_("host institution"),
+    )
+    source_row = models.PositiveIntegerField(_("row in the document"), null=True, blank=True, editable=False)
+    execution = models.CharField(
+        _("execution"), max_length=10, choices=Execution.choices, default=Execution.PLANNED, editable=False
+    )
+    executed_on = models.DateField(_("held / moved to"), null=True, blank=True, editable=False)
+    execution_report = models.TextField(_("short report"), blank=True, editable=False)
+    state_changed_at = models.DateTimeField(_("marked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["plan", "order", "pk"]
+        indexes = [
+            models.Index(fields=["plan", "order"]),
+            models.Index(fields=["host_institution", "starts_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title[:100]}".strip()
+
+    @property
+    def district_id(self):
+        """Lets the shared permission predicates find the district (see accounts.rules)."""
+        return self.plan.district_id
+
+    @property
+    def depth(self):
+        return max(len([p for p in self.number.split(".") if p.strip()]) - 1, 0)
+
+    @property
+    def is_marked(self):
+        return self.execution in self.MARKED
+
+
+class PlanItemMonth(models.Model):
+    """A month an item touches, as a row: "this month" and the calendar are one indexed lookup."""
+
+    item = models.ForeignKey(PlanItem, models.CASCADE, related_name="month_rows")
+    month = models.DateField(help_text="The first day of the month.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "month"], name="plan_item_month_unique")]
+        indexes = [models.Index(fields=["month", "item"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
+class PlanItemExecutionChange(models.Model):
+    """History of an item's execution marks (held on, moved to, cancelled, with the report)."""
+
+    item = models.ForeignKey(PlanItem, models.CASCADE, related_name="execution_changes")
+    from_status = models.CharField(max_length=10, choices=PlanItem.Execution.choices)
+    to_status = models.CharField(max_length=10, choices=PlanItem.Execution.choices)
+    executed_on = models.DateField(null=True, blank=True)
+    report = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"

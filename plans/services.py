@@ -1,0 +1,449 @@
+"""Writes that carry a rule for plans: import, status, timeframes, execution marks."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Institution
+from innovation_portal.workflow import TransitionError, transition
+from innovation_portal.years import Period, parse_period
+
+from .importers.docx_reader import ParsedItem, ParsedPlan
+from .models import (
+    Plan,
+    PlanAbbreviation,
+    PlanItem,
+    PlanItemExecutionChange,
+    PlanItemMonth,
+    PlanSection,
+    PlanStatusChange,
+)
+from .timeframes import parse_timeframe
+
+__all__ = [
+    "PlanImportError",
+    "PlanPreview",
+    "TransitionError",
+    "change_plan_status",
+    "import_plan",
+    "mark_execution",
+    "match_host_institution",
+    "preview_plan",
+    "refresh_item_timeframe",
+]
+
+
+class PlanImportError(Exception):
+    """An import that cannot be done; ``errors`` name the table rows («Строка 12: …»)."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+# --- Reading pieces of an item ------------------------------------------------------------
+
+
+def as_period(period):
+    return period if isinstance(period, Period) else parse_period(str(period))
+
+
+def apply_timeframe(item, period_start, period_end):
+    """Set the understood-timeframe fields of ``item`` (unsaved) from its text; returns them."""
+    timeframe = parse_timeframe(item.timeframe_text, period_start, period_end)
+    item.understood = timeframe.understood
+    item.timeframe_kind = timeframe.kind
+    item.months = [f"{y:04d}-{m:02d}" for y, m in timeframe.months]
+    item.dates = [day.isoformat() for day in timeframe.dates]
+    item.deadline = timeframe.deadline
+    item.recurrence = timeframe.recurrence or ""
+    item.timeframe_note = timeframe.note[:500]
+    item.needs_review = not timeframe.understood
+    if timeframe.dates:
+        item.starts_on = min(timeframe.dates)
+    elif timeframe.months:
+        item.starts_on = date(*timeframe.months[0], 1)
+    else:
+        item.starts_on = None
+    return timeframe
+
+
+def _month_rows(item):
+    return [PlanItemMonth(item=item, month=date(int(m[:4]), int(m[5:7]), 1)) for m in item.months]
+
+
+_ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁа-яё]{0,3}[A-ZА-ЯЁ]{1,12}$")
+
+
+def organizer_codes(text):
+    """The abbreviations in an organizers cell: «ОО, КС, ИМЦ» → ["ОО", "КС", "ИМЦ"]."""
+    codes = []
+    for piece in re.split(r"[,;/]|\s+и\s+", text or ""):
+        piece = piece.strip(" .")
+        if _ABBREVIATION.match(piece) and piece not in codes:
+            codes.append(piece)
+    return codes
+
+
+# «ГБОУ № 624», «ГБОУ школа № 287», «Гимназия № 271», «лицей №590», «детский сад № 26».
+_INSTITUTION_REF = re.compile(
+    r"(?P<word>ГБОУ|ГБДОУ|ДОУ|ОУ|школ[аыуе]?|гимнази[яиюей]|лице[йяюе]|детск(?:ий|ого|ом) сад[ау]?)"
+    r"(?:\s+(?:СОШ|школа|гимназия|лицей|детский сад))?\s*№\s*(?P<number>\d+)",
+    re.IGNORECASE,
+)
+_KIND_BY_WORD = (
+    ("гимнази", {Institution.Kind.GYMNASIUM}),
+    ("лице", {Institution.Kind.LYCEUM}),
+    ("детск", {Institution.Kind.KINDERGARTEN}),
+    ("гбдоу", {Institution.Kind.KINDERGARTEN}),
+    ("доу", {Institution.Kind.KINDERGARTEN}),
+    ("гбоу", {Institution.Kind.SCHOOL, Institution.Kind.GYMNASIUM, Institution.Kind.LYCEUM}),
+    ("школ", {Institution.Kind.SCHOOL}),
+)
+
+
+def _normalise(text):
+    return re.sub(r"[«»\"“”„']", "", " ".join((text or "").split())).lower()
+
+
+def _named_institutions(text, institutions):
+    """Institutions named in ``text``, in order of appearance, each once."""
+    found = []
+    for match in _INSTITUTION_REF.finditer(text or ""):
+        word = match.group("word").lower()
+        kinds = next((k for prefix, k in _KIND_BY_WORD if word.startswith(prefix)), None)
+        candidates = [
+            i for i in institutions if i.number == match.group("number") and (kinds is None or i.kind in kinds)
+        ]
+        if len(candidates) == 1:
+            found.append((match.start(), candidates[0]))
+        elif len(candidates) > 1:
+            found.append((match.start(), None))  # ambiguous: counts, but names nobody
+    normalised = _normalise(text)
+    for institution in institutions:
+        if institution.number:
+            continue
+        name = _normalise(institution.short_name)
+        quoted = re.search(r"[«\"](.+?)[»\"]", institution.short_name)
+        for needle in filter(None, (name, _normalise(quoted.group(1)) if quoted else "")):
+            position = normalised.find(needle)
+            if position >= 0:
+                found.append((position, institution))
+                break
+    found.sort(key=lambda pair: pair[0])
+    result = []
+    for _position, institution in found:
+        if institution not in result:
+            result.append(institution)
+    return result
+
+
+def match_host_institution(item_title, institutions, *other_texts):
+    """The institution an item happens at, when the text says so without doubt.
+
+    A title that starts with an institution («ГБОУ № 624. Семинар …») names the host even if
+    a partner is mentioned later («совместно с ГБОУ №5»); otherwise exactly one institution
+    must be named in the item's texts. Ambiguous numbers (two schools № 5) name nobody.
+    """
+    in_title = _named_institutions(item_title, institutions)
+    if in_title and in_title[0] is not None:
+        first = _INSTITUTION_REF.search(item_title or "")
+        if first is not None and first.start() <= 2:
+            return in_title[0]
+    named = _named_institutions(" | ".join([item_title or "", *other_texts]), institutions)
+    if len(named) == 1 and named[0] is not None:
+        return named[0]
+    return None
+
+
+# --- Preview and import of a Word plan ----------------------------------------------------
+
+# Field, its column's name for the methodist, and the longest text the database keeps.
+_LIMITS = (
+    ("number", gettext_lazy("number"), 20),
+    ("timeframe", gettext_lazy("timeframe"), 500),
+    ("organizers", gettext_lazy("organizers"), 500),
+)
+
+
+@dataclass
+class PreviewItem:
+    row: int
+    number: str
+    title: str
+    timeframe: str
+    understood: bool
+    note: str
+    host: Institution | None = None
+    depth: int = 0
+
+
+@dataclass
+class PlanPreview:
+    """What an import would create; nothing is written to the database to build it."""
+
+    title: str
+    district: object
+    period: Period
+    kind: str
+    columns: list
+    sections: list = field(default_factory=list)  # (number, title, [PreviewItem])
+    legend: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    unknown_organizers: list = field(default_factory=list)
+
+    @property
+    def items(self):
+        return [item for _n, _t, items in self.sections for item in items]
+
+    @property
+    def item_count(self):
+        return len(self.items)
+
+    @property
+    def understood_count(self):
+        return sum(1 for item in self.items if item.understood)
+
+    @property
+    def not_understood(self):
+        return [item for item in self.items if not item.understood]
+
+    @property
+    def hosted(self):
+        return [item for item in self.items if item.host is not None]
+
+    def summary_lines(self):
+        return [
+            _("Sections: %(n)d") % {"n": len(self.sections)},
+            _("Items: %(n)d") % {"n": self.item_count},
+            _("Timeframes understood: %(n)d") % {"n": self.understood_count},
+            _("Timeframes not understood: %(n)d") % {"n": len(self.not_understood)},
+        ]
+
+
+def _district_institutions(district):
+    return list(
+        Institution.objects.filter(district=district, is_active=True).only("id", "number", "kind", "short_name")
+    )
+
+
+def _check_item(item, errors):
+    for name, label, limit in _LIMITS:
+        value = getattr(item, name) or ""
+        if len(value) > limit:
+            errors.append(
+                _("Row %(row)d: the field «%(field)s» is longer than %(limit)d characters.")
+                % {"row": item.row, "field": label, "limit": limit}
+            )
+    if not (item.title or "").strip():
+        errors.append(_("Row %(row)d: the event has no name.") % {"row": item.row})
+
+
+def preview_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN):
+    """Read a parsed document against a district and a period, without writing anything."""
+    period = as_period(period)
+    institutions = _district_institutions(district)
+    preview = PlanPreview(
+        title=parsed.title,
+        district=district,
+        period=period,
+        kind=kind,
+        columns=list(parsed.columns),
+        legend=list(parsed.legend),
+        warnings=list(parsed.warnings),
+    )
+    if not parsed.title.strip():
+        preview.errors.append(_("The document has no title before the plan table."))
+    legend = {abbr for abbr, _meaning in parsed.legend}
+    unknown = []
+
+    def walk(items, depth, out):
+        for parsed_item in items:
+            _check_item(parsed_item, preview.errors)
+            timeframe = parse_timeframe(parsed_item.timeframe, period.start, period.end)
+            host = match_host_institution(parsed_item.title, institutions, parsed_item.organizers)
+            out.append(
+                PreviewItem(
+                    row=parsed_item.row,
+                    number=parsed_item.number,
+                    title=parsed_item.title,
+                    timeframe=parsed_item.timeframe,
+                    understood=timeframe.understood,
+                    note=timeframe.note,
+                    host=host,
+                    depth=depth,
+                )
+            )
+            unknown.extend(c for c in organizer_codes(parsed_item.organizers) if c not in legend and c not in unknown)
+            walk(parsed_item.children, depth + 1, out)
+
+    for section in parsed.sections:
+        items = []
+        walk(section.items, 0, items)
+        preview.sections.append((section.number, section.title, items))
+    if not preview.items:
+        preview.errors.append(_("The plan table has no items."))
+    preview.unknown_organizers = unknown
+    return preview
+
+
+@transaction.atomic
+def import_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN, by=None, source_name=""):
+    """Create a draft plan from a parsed document, all or nothing.
+
+    Every timeframe is read within the period; those not understood are flagged
+    (``needs_review``) and kept as written. Items naming one of the district's institutions
+    get it as their host; organizers are linked to the legend (abbreviations used but not
+    explained get a legend line with an empty meaning). Raises PlanImportError, naming the
+    rows, when anything cannot be stored; nothing is created then.
+    """
+    preview = preview_plan(parsed, district, period, kind)
+    if preview.errors:
+        raise PlanImportError(preview.errors)
+    period = preview.period
+    plan = Plan.objects.create(
+        district=district,
+        title=parsed.title.strip(),
+        kind=kind,
+        period_label=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        source_name=source_name[:255],
+        created_by=by,
+    )
+    abbreviations = {}
+    for abbr, meaning in [*parsed.legend, *((code, "") for code in preview.unknown_organizers)]:
+        if abbr not in abbreviations:
+            abbreviations[abbr] = PlanAbbreviation.objects.create(plan=plan, abbr=abbr[:50], meaning=meaning[:500])
+    hosts = {item.row: item.host for item in preview.items}
+    order = 0
+    month_rows, organizer_links = [], []
+    Link = PlanItem.organizers.through
+
+    def create(parsed_item: ParsedItem, section, parent):
+        nonlocal order
+        order += 1
+        item = PlanItem(
+            plan=plan,
+            section=section,
+            parent=parent,
+            number=parsed_item.number,
+            order=order,
+            group=parsed_item.group[:500],
+            title=parsed_item.title,
+            timeframe_text=parsed_item.timeframe,
+            audience=parsed_item.audience,
+            organizers_text=parsed_item.organizers,
+            responsible=parsed_item.responsible,
+            expected_result=parsed_item.expected_result,
+            host_institution=hosts.get(parsed_item.row),
+            source_row=parsed_item.row or None,
+        )
+        apply_timeframe(item, period.start, period.end)
+        item.save()
+        month_rows.extend(_month_rows(item))
+        organizer_links.extend(
+            Link(planitem_id=item.pk, planabbreviation_id=abbreviations[code].pk)
+            for code in organizer_codes(parsed_item.organizers)
+            if code in abbreviations
+        )
+        for child in parsed_item.children:
+            create(child, section, item)
+
+    for index, parsed_section in enumerate(parsed.sections, start=1):
+        section = PlanSection.objects.create(
+            plan=plan, number=parsed_section.number, title=parsed_section.title, order=index
+        )
+        for parsed_item in parsed_section.items:
+            create(parsed_item, section, None)
+    PlanItemMonth.objects.bulk_create(month_rows)
+    Link.objects.bulk_create(organizer_links)
+    return plan
+
+
+# --- Editing ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def refresh_item_timeframe(item):
+    """Re-read a saved item's timeframe (after a methodist edited it) and its calendar months."""
+    apply_timeframe(item, item.plan.period_start, item.plan.period_end)
+    item.save(
+        update_fields=[
+            "understood",
+            "timeframe_kind",
+            "months",
+            "dates",
+            "deadline",
+            "recurrence",
+            "timeframe_note",
+            "starts_on",
+            "needs_review",
+        ]
+    )
+    PlanItemMonth.objects.filter(item=item).delete()
+    PlanItemMonth.objects.bulk_create(_month_rows(item))
+    return item
+
+
+@transaction.atomic
+def link_organizers(item):
+    """Link an item's organizers text to the plan's legend (after an edit)."""
+    codes = organizer_codes(item.organizers_text)
+    item.organizers.set(PlanAbbreviation.objects.filter(plan_id=item.plan_id, abbr__in=codes))
+
+
+@transaction.atomic
+def refresh_plan_timeframes(plan):
+    """Re-read every item of a plan, e.g. after its period was corrected."""
+    for item in plan.items.select_related("plan"):
+        refresh_item_timeframe(item)
+
+
+# --- The doors: plan status and item execution ---------------------------------------------
+
+
+def _plan_history(plan, from_status, to_status, by, reason):
+    PlanStatusChange.objects.create(plan=plan, from_status=from_status, to_status=to_status, by=by, reason=reason)
+
+
+def change_plan_status(plan, to, *, by, reason=""):
+    """Approve, publish or withdraw a plan (the only place its status changes); audited.
+
+    Publishing makes the plan, its calendar and feeds public; withdrawing hides them again.
+    """
+    return transition(plan, to, allowed=Plan.TRANSITIONS, by=by, reason=reason, history=_plan_history, field="status")
+
+
+@transaction.atomic
+def mark_execution(item, status, executed_on=None, report="", *, by):
+    """Mark an item held / moved / cancelled (or back to planned), with a date and a short report.
+
+    The only place an item's execution changes; every mark is kept in the item's history.
+    A held or moved event needs its date (when it was held, where it was moved to).
+    """
+    if status in (PlanItem.Execution.HELD, PlanItem.Execution.MOVED) and executed_on is None:
+        raise TransitionError(_("Give the date the event was held on or moved to."))
+    if status == PlanItem.Execution.PLANNED:
+        executed_on, report = None, ""
+
+    def history(obj, from_status, to_status, user, reason):
+        PlanItemExecutionChange.objects.create(
+            item=obj, from_status=from_status, to_status=to_status, executed_on=executed_on, report=report, by=user
+        )
+
+    return transition(
+        item,
+        status,
+        allowed=PlanItem.EXECUTION_TRANSITIONS,
+        by=by,
+        history=history,
+        field="execution",
+        updates={"executed_on": executed_on, "execution_report": report.strip(), "state_changed_at": timezone.now()},
+    )

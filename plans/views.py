@@ -1,0 +1,317 @@
+"""Pages of plans: public pages, feeds and exports, and the methodists' import and execution pages."""
+
+import json
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Institution
+from innovation_portal.files import serve
+from innovation_portal.workflow import TransitionError
+
+from . import exports, selectors, services
+from .forms import ExecutionForm, PlanConfirmForm, PlanFilterForm, PlanUploadForm
+from .importers.docx_reader import PlanReadError, read_plan_docx
+from .models import PlanItem
+
+IMPORT_SESSION_KEY = "plans_import_uploads"
+IMPORT_FOLDER = "plans/import-uploads"
+
+
+def _login_first(view):
+    """Anonymous visitors go to the login page; signed-in users without permission get 404 (the view decides)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _file_stem(plan):
+    return f"plan-{plan.district.slug}-{plan.period_label.replace('/', '-')}-{plan.pk}"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+def plan_list(request):
+    plans = list(selectors.visible_plans(request.user).order_by("-period_start", "district__name", "pk"))
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request, pk):
+    plan = get_object_or_404(selectors.visible_plans(request.user), pk=pk)
+    choices = selectors.filter_choices(plan)
+    form = PlanFilterForm(request.GET or None, plan=plan, choices=choices)
+    filters = form.filters() if request.GET else {}
+    items = list(selectors.plan_items(plan, **filters))
+    context = {
+        "plan": plan,
+        "form": form,
+        "filtered": any(filters.values()),
+        "sections": selectors.sections_with_items(plan, items),
+        "item_count": len(items),
+        "legend": [a for a in plan.abbreviations.all() if a.meaning],
+        "can_manage": request.user.has_perm("plans.manage_plan", plan),
+        "can_report": request.user.has_perm("plans.view_execution_report", plan),
+        "ics_url": request.build_absolute_uri(reverse("plans:plan_ics", args=[plan.pk])),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def this_month(request):
+    month = selectors.parse_month(request.GET.get("month"), timezone.localdate().replace(day=1))
+    items = selectors.month_items(request.user, month)
+    plans = {}
+    for item in items:
+        plans.setdefault(item.plan_id, (item.plan, []))[1].append(item)
+    context = {
+        "month": month,
+        "previous": selectors.shift_month(month, -1),
+        "next": selectors.shift_month(month, 1),
+        "plans": list(plans.values()),
+        "item_count": len(items),
+    }
+    return render(request, "plans/this_month.html", context)
+
+
+def calendar(request):
+    month = selectors.parse_month(request.GET.get("month"), timezone.localdate().replace(day=1))
+    items = selectors.month_items(request.user, month)
+    weeks, whole_month = selectors.calendar_weeks(month, items)
+    context = {
+        "month": month,
+        "previous": selectors.shift_month(month, -1),
+        "next": selectors.shift_month(month, 1),
+        "weeks": weeks,
+        "whole_month": whole_month,
+        "today": timezone.localdate(),
+    }
+    return render(request, "plans/calendar.html", context)
+
+
+def plan_ics(request, pk):
+    plan = get_object_or_404(selectors.visible_plans(request.user), pk=pk)
+    response = HttpResponse(exports.plan_ics(plan), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{_file_stem(plan)}.ics"'
+    return response
+
+
+def institution_ics(request, pk):
+    institution = get_object_or_404(Institution.objects.select_related("district"), pk=pk, is_active=True)
+    items = selectors.institution_items(institution)
+    response = HttpResponse(
+        exports.calendar_ics(institution.short_name, items), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="institution-{institution.pk}.ics"'
+    return response
+
+
+def plan_pdf(request, pk):
+    plan = get_object_or_404(selectors.visible_plans(request.user), pk=pk)
+    return _download(exports.plan_pdf(plan), f"{_file_stem(plan)}.pdf", "application/pdf")
+
+
+def plan_xlsx(request, pk):
+    plan = get_object_or_404(selectors.visible_plans(request.user), pk=pk)
+    return _download(exports.plan_xlsx(plan), f"{_file_stem(plan)}.xlsx", XLSX)
+
+
+def plan_json(request, pk):
+    plan = get_object_or_404(selectors.visible_plans(request.user), pk=pk)
+    body = json.dumps(exports.plan_as_dict(plan), ensure_ascii=False, indent=2)
+    return _download(body.encode(), f"{_file_stem(plan)}.json", "application/json; charset=utf-8")
+
+
+def approval_document(request, pk):
+    plan = get_object_or_404(selectors.visible_plans(request.user), pk=pk)
+    return serve(plan.approval_document, plan.approval_document_name or None)
+
+
+# --- Execution (methodists) and its report ----------------------------------------------------
+
+
+def _execution_context(request, plan, forms=None):
+    month = selectors.parse_month(request.GET.get("month"))
+    only_open = request.GET.get("open") == "1"
+    items = selectors.execution_items(plan, month=month, only_open=only_open)
+    forms = forms or {}
+    for item in items:
+        item.form = forms.get(item.pk) or ExecutionForm(
+            initial={"execution": item.execution, "executed_on": item.executed_on, "report": item.execution_report},
+            prefix=f"item-{item.pk}",
+        )
+    return {
+        "plan": plan,
+        "items": items,
+        "summary": selectors.execution_summary(items),
+        "month": month,
+        "only_open": only_open,
+        "months": plan.months,
+    }
+
+
+@_login_first
+def execution(request, pk):
+    plan = get_object_or_404(selectors.managed_plans(request.user), pk=pk)
+    return render(request, "plans/execution.html", _execution_context(request, plan))
+
+
+@_login_first
+@require_POST
+def mark_execution(request, pk):
+    item = get_object_or_404(
+        PlanItem.objects.select_related("plan__district").filter(plan__in=selectors.managed_plans(request.user)),
+        pk=pk,
+    )
+    form = ExecutionForm(request.POST, prefix=f"item-{item.pk}")
+    if form.is_valid():
+        try:
+            services.mark_execution(
+                item,
+                form.cleaned_data["execution"],
+                form.cleaned_data["executed_on"],
+                form.cleaned_data["report"],
+                by=request.user,
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved: %(item)s") % {"item": item})
+            return redirect(
+                f"{reverse('plans:execution', args=[item.plan_id])}?{request.GET.urlencode()}#item-{item.pk}"
+            )
+    context = _execution_context(request, item.plan, forms={item.pk: form})
+    return render(request, "plans/execution.html", context, status=200)
+
+
+@_login_first
+def report_pdf(request, pk):
+    plan = get_object_or_404(selectors.report_plans(request.user), pk=pk)
+    return _download(exports.execution_report_pdf(plan), f"{_file_stem(plan)}-execution.pdf", "application/pdf")
+
+
+@_login_first
+def report_xlsx(request, pk):
+    plan = get_object_or_404(selectors.report_plans(request.user), pk=pk)
+    return _download(exports.execution_report_xlsx(plan), f"{_file_stem(plan)}-execution.xlsx", XLSX)
+
+
+# --- Import from Word (methodists): upload → preview → confirm ---------------------------------
+
+
+def _require_import_permission(request):
+    if not request.user.has_perm("plans.import_plan"):
+        raise Http404
+
+
+def _read_upload(token, request):
+    """The parsed plan of an upload kept between the steps, or None when it is gone."""
+    uploads = request.session.get(IMPORT_SESSION_KEY, {})
+    upload = uploads.get(token)
+    if upload is None or not default_storage.exists(upload["path"]):
+        return None, None
+    with default_storage.open(upload["path"], "rb") as handle:
+        return read_plan_docx(handle.read()), upload
+
+
+def _forget_upload(token, request):
+    uploads = request.session.get(IMPORT_SESSION_KEY, {})
+    upload = uploads.pop(token, None)
+    request.session[IMPORT_SESSION_KEY] = uploads
+    if upload is not None:
+        default_storage.delete(upload["path"])
+
+
+@_login_first
+def import_docx(request):
+    """Upload a plan in Word and see what would be created before anything is."""
+    _require_import_permission(request)
+    form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        upload.seek(0)
+        try:
+            parsed = read_plan_docx(upload.read())
+        except PlanReadError as error:
+            form.add_error("file", error.message)
+        else:
+            token = uuid.uuid4().hex
+            upload.seek(0)
+            # Kept under MEDIA_ROOT (never served) until the methodist confirms or starts again.
+            path = default_storage.save(f"{IMPORT_FOLDER}/{token}.docx", upload)
+            uploads = request.session.get(IMPORT_SESSION_KEY, {})
+            uploads[token] = {"path": path, "name": upload.name[:255]}
+            request.session[IMPORT_SESSION_KEY] = uploads
+            data = form.cleaned_data
+            preview = services.preview_plan(parsed, data["district"], data["period"], data["kind"])
+            confirm = PlanConfirmForm(
+                initial={
+                    "token": token,
+                    "district": data["district"].pk,
+                    "period": data["period"],
+                    "kind": data["kind"],
+                },
+                user=request.user,
+            )
+            return render(
+                request,
+                "plans/import_preview.html",
+                {"preview": preview, "confirm": confirm, "file_name": upload.name},
+            )
+    return render(request, "plans/import_upload.html", {"form": form})
+
+
+@_login_first
+@require_POST
+def import_confirm(request):
+    _require_import_permission(request)
+    form = PlanConfirmForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("The import form was damaged; upload the document again."))
+        return redirect("plans:import")
+    data = form.cleaned_data
+    parsed, upload = _read_upload(data["token"], request)
+    if parsed is None:
+        messages.error(request, _("The uploaded document is no longer kept; upload it again."))
+        return redirect("plans:import")
+    try:
+        plan = services.import_plan(
+            parsed, data["district"], data["period"], data["kind"], by=request.user, source_name=upload["name"]
+        )
+    except services.PlanImportError as error:
+        preview = services.preview_plan(parsed, data["district"], data["period"], data["kind"])
+        preview.errors = error.errors
+        return render(
+            request,
+            "plans/import_preview.html",
+            {"preview": preview, "confirm": form, "file_name": upload["name"]},
+        )
+    _forget_upload(data["token"], request)
+    messages.success(
+        request,
+        _("The plan is imported as a draft: %(items)d items, %(flagged)d timeframes to look at.")
+        % {"items": plan.items.count(), "flagged": plan.items.filter(needs_review=True).count()},
+    )
+    return redirect("plans:detail", pk=plan.pk)

@@ -1,0 +1,78 @@
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from plans.models import Plan
+from tests.matrix import PUBLIC, Case, staff_only, statuses
+
+from .factories import make_item, make_plan, make_section
+
+
+def _published(w):
+    """A published plan of the world's district with an event hosted by the coordinator's institution."""
+    if not hasattr(w, "published_plan"):
+        plan = make_plan(w.district)
+        plan.approval_document.save("order.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        plan.approval_document_name = "Приказ.pdf"
+        plan.save()
+        section = make_section(plan)
+        w.published_plan = plan
+        w.published_item = make_item(section, "Семинар в лицее", "10.10.2023", host=w.institution)
+    return w.published_plan
+
+
+def _draft(w):
+    if not hasattr(w, "draft_plan"):
+        w.draft_plan = make_plan(w.district, status=Plan.Status.DRAFT, title="Черновик плана")
+        make_item(make_section(w.draft_plan), "Черновое мероприятие", "ноябрь")
+    return w.draft_plan
+
+
+def _plan_url(name, plan=_published):
+    return lambda w: reverse(name, args=[plan(w).pk])
+
+
+def _mark_data(w):
+    prefix = f"item-{w.published_item.pk}"
+    return {f"{prefix}-execution": "held", f"{prefix}-executed_on": "2023-10-10", f"{prefix}-report": "Проведено"}
+
+
+HIDDEN = statuses(404, methodist=200)
+REPORT = staff_only(allowed=("methodist", "district_office"))
+
+CASES = [
+    Case("plans:list", lambda w: reverse("plans:list"), PUBLIC),
+    Case("plans:this_month", lambda w: reverse("plans:this_month"), PUBLIC),
+    Case("plans:calendar", lambda w: reverse("plans:calendar") + "?month=2023-10", PUBLIC),
+    Case("plans:detail", _plan_url("plans:detail"), PUBLIC),
+    Case("plans:detail", _plan_url("plans:detail", _draft), HIDDEN, label="draft"),
+    Case("plans:plan_ics", _plan_url("plans:plan_ics"), PUBLIC),
+    Case("plans:plan_ics", _plan_url("plans:plan_ics", _draft), HIDDEN, label="draft"),
+    Case("plans:plan_pdf", _plan_url("plans:plan_pdf"), PUBLIC),
+    Case("plans:plan_xlsx", _plan_url("plans:plan_xlsx"), PUBLIC),
+    Case("plans:plan_json", _plan_url("plans:plan_json"), PUBLIC),
+    Case("plans:plan_json", _plan_url("plans:plan_json", _draft), HIDDEN, label="draft"),
+    Case("plans:approval_document", _plan_url("plans:approval_document"), PUBLIC),
+    Case(
+        "plans:institution_ics",
+        lambda w: _published(w) and reverse("plans:institution_ics", args=[w.institution.pk]),
+        PUBLIC,
+    ),
+    Case("plans:execution", _plan_url("plans:execution"), staff_only()),
+    Case(
+        "plans:mark_execution",
+        lambda w: _published(w) and reverse("plans:mark_execution", args=[w.published_item.pk]),
+        statuses(404, anonymous=302, methodist=302),
+        method="post",
+        data=_mark_data,
+    ),
+    Case("plans:report_pdf", _plan_url("plans:report_pdf"), REPORT),
+    Case("plans:report_xlsx", _plan_url("plans:report_xlsx"), REPORT),
+    Case("plans:import", lambda w: reverse("plans:import"), staff_only()),
+    Case(
+        "plans:import_confirm",
+        lambda w: reverse("plans:import_confirm"),
+        statuses(404, anonymous=302, methodist=302),
+        method="post",
+        data=lambda w: {"token": "gone", "district": w.district.pk, "period": "2023/2024", "kind": "plan"},
+    ),
+]

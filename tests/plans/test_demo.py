@@ -1,0 +1,16 @@
+from django.core.management import call_command
+
+from plans.models import Plan, PlanItem
+
+
+def test_demo_imports_both_shared_plans_published_and_is_idempotent(db):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    plans = {p.district.slug: p for p in Plan.objects.select_related("district")}
+    assert set(plans) == {"admiralteysky", "petrogradsky", "krasnoselsky"}
+    assert all(p.status == Plan.Status.PUBLISHED for p in plans.values())
+    assert plans["admiralteysky"].items.count() == 73
+    assert plans["petrogradsky"].items.count() == 28
+    assert plans["admiralteysky"].items.filter(host_institution__short_name="ГБОУ № 624").count() == 5
+    assert PlanItem.objects.filter(execution=PlanItem.Execution.HELD).count() == 8 + 5 + 2
+    assert PlanItem.objects.filter(execution=PlanItem.Execution.MOVED).count() == 3
