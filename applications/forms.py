@@ -1,0 +1,330 @@
+"""Forms of the coordinator's editor and the methodist's pages."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District, Institution
+from innovation_portal.files import FileValidator
+from innovation_portal.years import parse_period
+
+from . import video
+from .layouts import layout_for
+from .models import (
+    Application,
+    Attachment,
+    CallQuestion,
+    DistrictProgramme,
+    ExperienceRow,
+    RoadmapEvent,
+    SourceRow,
+    StaffRow,
+    StatusKind,
+)
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
+
+
+class ApplicationForm(forms.ModelForm):
+    """The application's own fields, exactly those of its call's form, labelled as on paper.
+
+    Nothing is required here: a draft saves whatever is typed; completeness is checked on submit.
+    """
+
+    class Meta:
+        model = Application
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = layout_for(self.instance.call)
+        for spec in layout.fields:
+            model_field = Application._meta.get_field(spec.name)
+            extra = {"assume_scheme": "https"} if isinstance(model_field, models.URLField) else {}
+            field = model_field.formfield(**extra)
+            field.required = False
+            field.label = spec.label_for()
+            if isinstance(field.widget, forms.Textarea):
+                field.widget = forms.Textarea(attrs={"rows": 3})
+            self.fields[spec.name] = field
+            self.initial.setdefault(spec.name, getattr(self.instance, model_field.attname))
+        if "district_programme" in self.fields:
+            self.fields["district_programme"].queryset = DistrictProgramme.objects.filter(
+                district_id=self.instance.call.district_id, is_active=True
+            )
+        self._meta.fields = list(self.fields)
+
+    def save(self, commit=True):
+        # ModelForm only writes Meta.fields; ours are chosen per call.
+        forms.models.construct_instance(self, self.instance, fields=list(self.fields))
+        if commit:
+            self.instance.save()
+        return self.instance
+
+
+class RowForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget = forms.Textarea(attrs={"rows": 2})
+            if not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+def _formset(model, fields):
+    return inlineformset_factory(Application, model, form=RowForm, fields=fields, extra=0, can_delete=True, max_num=200)
+
+
+ExperienceFormSet = _formset(ExperienceRow, ["project", "years", "works"])
+StaffFormSet = _formset(StaffRow, ["full_name", "position", "degree", "works"])
+SourceFormSet = _formset(SourceRow, ["title", "annotation"])
+RoadmapFormSet = _formset(RoadmapEvent, ["name", "timeframe", "audience", "planned_result"])
+
+TABLE_FORMSETS = {"experience": ExperienceFormSet, "staff": StaffFormSet, "sources": SourceFormSet}
+
+
+def table_formsets(application, data=None):
+    """The editor's tables: {key: formset}, the roadmap as one formset per fixed section."""
+    layout = layout_for(application.call)
+    formsets = {}
+    for key, formset_class in TABLE_FORMSETS.items():
+        if key in layout.table_keys:
+            formsets[key] = formset_class(data, instance=application, prefix=key)
+    if "roadmap" in layout.table_keys:
+        for section in RoadmapEvent.Section:
+            formsets[f"roadmap{section.value}"] = RoadmapFormSet(
+                data,
+                instance=application,
+                prefix=f"roadmap{section.value}",
+                queryset=application.roadmap.filter(section=section.value),
+            )
+    works = layout.column_labels.get("works")
+    if works:
+        for key in ("experience",):
+            if key in formsets:
+                for form in [*formsets[key].forms, formsets[key].empty_form]:
+                    form.fields["works"].label = works
+    return formsets
+
+
+def save_formset(key, formset):
+    """Save a table keeping the on-screen order; roadmap rows take their section from the prefix."""
+    rows = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        obj.delete()
+    position = {id(form.instance): index for index, form in enumerate(formset.forms)}
+    for row in rows:
+        row.order = position.get(id(row), 0)
+        if key.startswith("roadmap"):
+            row.section = int(key.removeprefix("roadmap"))
+        row.save()
+    for form in formset.forms:
+        # Rows only moved on screen are saved too, so the order sticks.
+        if form.instance.pk and form not in formset.deleted_forms and form.instance not in rows:
+            new_order = position[id(form.instance)]
+            if form.instance.order != new_order:
+                type(form.instance).objects.filter(pk=form.instance.pk).update(order=new_order)
+
+
+class QuestionsForm(forms.Form):
+    """The call's extra questions as form fields, named q<id>."""
+
+    def __init__(self, *args, questions, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.answers = answers
+        for question in self.questions:
+            answer = answers.get(question.pk)
+            field = self._field_for(question)
+            field.label = question.text
+            field.help_text = question.help
+            field.required = False  # checked on submit, so that a draft always saves
+            self.fields[f"q{question.pk}"] = field
+            if answer is not None and question.kind != CallQuestion.Kind.FILE:
+                self.initial[f"q{question.pk}"] = answer.value
+
+    @staticmethod
+    def _field_for(question):
+        Kind = CallQuestion.Kind
+        choices = [(c, c) for c in question.choice_list]
+        return {
+            Kind.SHORT_TEXT: lambda: forms.CharField(max_length=500),
+            Kind.LONG_TEXT: lambda: forms.CharField(widget=TEXTAREA),
+            Kind.NUMBER: lambda: forms.DecimalField(max_digits=12, decimal_places=2),
+            Kind.DATE: lambda: forms.DateField(widget=forms.DateInput(attrs={"type": "date"})),
+            Kind.URL: lambda: forms.URLField(assume_scheme="https"),
+            Kind.FILE: lambda: forms.FileField(validators=[FileValidator("evidence")]),
+            Kind.SINGLE_CHOICE: lambda: forms.ChoiceField(choices=[("", "—"), *choices]),
+            Kind.MULTIPLE_CHOICE: lambda: forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple
+            ),
+        }[question.kind]()
+
+    def answer_values(self):
+        """{question: (value, uploaded file or None)} for what was sent."""
+        values = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if question.kind == CallQuestion.Kind.FILE:
+                if value:
+                    values[question] = (None, value)
+                continue
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif value is not None and not isinstance(value, (str, list)):
+                value = str(value)
+            values[question] = (value, None)
+        return values
+
+
+class AttachmentForm(forms.Form):
+    """One attachment: a file checked by its content, or (for the video) a link to a video page."""
+
+    kind = forms.ChoiceField(label=_("What is it"))
+    file = forms.FileField(label=_("File"), required=False)
+    video_url = forms.URLField(label=_("or a link to the video page"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [*layout_for(application.call).attachment_kinds, Attachment.Kind.OTHER]
+        self.fields["kind"].choices = [(k, Attachment.Kind(k).label) for k in dict.fromkeys(kinds)]
+        self.duration = None
+
+    def clean(self):
+        data = super().clean()
+        kind, upload, url = data.get("kind"), data.get("file"), data.get("video_url")
+        if not kind:
+            return data
+        if upload and url:
+            raise ValidationError(_("Attach a file or give a link, not both."))
+        if not upload and not url:
+            raise ValidationError(_("Choose a file to attach."))
+        if url and kind != Attachment.Kind.VIDEO:
+            self.add_error("video_url", _("A link can stand only for the video announcement."))
+            return data
+        if upload:
+            file_kind = {Attachment.Kind.VIDEO: "video", Attachment.Kind.OTHER: "any"}.get(kind, "document")
+            try:
+                FileValidator(file_kind)(upload)
+            except ValidationError as error:
+                self.add_error("file", error)
+                return data
+            if kind == Attachment.Kind.VIDEO:
+                self.duration = video.duration_seconds(upload)
+                if self.duration is None:
+                    self.add_error("file", _("The length of this video cannot be read. Save it as MP4 or give a link."))
+                elif self.duration > Attachment.MAX_VIDEO_SECONDS:
+                    self.add_error(
+                        "file",
+                        _("The video lasts %(min)d min %(sec)02d s; at most 3 minutes are allowed.")
+                        % {"min": self.duration // 60, "sec": self.duration % 60},
+                    )
+        return data
+
+
+class TechnicalCheckForm(forms.Form):
+    """The call's checklist (automatic lines pre-ticked), remarks, and the decision."""
+
+    ADMIT = "admit"
+    RETURN = "return"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(ADMIT, _("Admit to the content expertise")), (RETURN, _("Return for correction"))],
+        widget=forms.RadioSelect,
+    )
+    remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    fix_by = forms.DateField(label=_("Fix by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, items, automatic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        self.automatic = automatic
+        for item in self.items:
+            name = f"item{item.pk}"
+            self.fields[name] = forms.BooleanField(label=item.text, required=False)
+            if item.automatic:
+                ok, problems = automatic.get(item.automatic, (True, []))
+                self.initial.setdefault(name, ok)
+                self.fields[name].help_text = " ".join(problems) or _("Checked by the portal: all right.")
+        # Keep field order: checklist first.
+        self.order_fields([f"item{i.pk}" for i in self.items] + ["decision", "remarks", "fix_by"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.RETURN:
+            if not (data.get("remarks") or "").strip():
+                self.add_error("remarks", _("Write what the coordinator has to fix."))
+            if not data.get("fix_by"):
+                self.add_error("fix_by", _("Give the date to fix it by."))
+            elif data["fix_by"] < datetime.date.today():
+                self.add_error("fix_by", _("The date cannot be in the past."))
+        return data
+
+    def results(self):
+        return [
+            {
+                "item": item.pk,
+                "text": item.text,
+                "automatic": item.automatic,
+                "ok": bool(self.cleaned_data.get(f"item{item.pk}")),
+            }
+            for item in self.items
+        ]
+
+
+class ExtensionForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    until = forms.DateTimeField(
+        label=_("Extended until (Moscow time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.fields["institution"].queryset = Institution.objects.filter(district_id=call.district_id, is_active=True)
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= self.call.closes_at:
+            raise ValidationError(_("An extension must end after the call's deadline."))
+        return until
+
+
+class RegistryFilterForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False)
+    status_kind = forms.ModelChoiceField(label=_("Status"), queryset=StatusKind.objects.all(), required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *StatusKind.Level.choices], required=False)
+    year = forms.CharField(label=_("Academic year"), required=False, max_length=9, help_text=_("e.g. 2025/2026"))
+    everything = forms.BooleanField(label=_("Include expired statuses"), required=False)
+
+    def clean_year(self):
+        value = self.cleaned_data.get("year")
+        if not value:
+            return None
+        period = parse_period(value)
+        if not period.is_academic:
+            raise ValidationError(_("Write the academic year as 2023/2024."))
+        return period
+
+    def filters(self):
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        # With a year chosen, the registry shows the sites of that year rather than of today.
+        return {
+            "district": data.get("district"),
+            "status_kind": data.get("status_kind"),
+            "level": data.get("level") or None,
+            "year": data.get("year"),
+            "current": not data.get("everything") and not data.get("year"),
+        }

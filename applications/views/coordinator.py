@@ -1,0 +1,360 @@
+"""The coordinator's pages: open calls, my applications, the editor, submission, attachments, PDF."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Institution
+from innovation_portal.files import serve
+from innovation_portal.pdf import render_pdf
+from innovation_portal.workflow import TransitionError
+
+from .. import selectors, services
+from ..completeness import missing_items
+from ..document import document
+from ..forms import ApplicationForm, AttachmentForm, QuestionsForm, table_formsets
+from ..layouts import heading_for, layout_for
+from ..models import Application, CallFile
+from .common import get_application, get_call, visible_calls
+
+
+@login_required
+def calls(request):
+    """Calls open now for the user's district; a coordinator sees where their institution stands."""
+    user = request.user
+    if user.coordinated_institution_ids:
+        open_calls = list(selectors.calls_for_coordinator(user))
+    else:
+        now = timezone.now()
+        open_calls = list(visible_calls(user).filter(is_published=True, opens_at__lte=now, closes_at__gte=now))
+    mine = {}
+    for application in Application.objects.filter(
+        call__in=[c.pk for c in open_calls], institution_id__in=user.coordinated_institution_ids
+    ).exclude(state=Application.State.WITHDRAWN):
+        mine[application.call_id] = application
+    rows = [(call, mine.get(call.pk)) for call in open_calls]
+    return render(request, "applications/calls.html", {"rows": rows})
+
+
+@login_required
+def call_detail(request, pk):
+    call = get_call(request, pk)
+    institutions = list(Institution.objects.filter(pk__in=request.user.coordinated_institution_ids))
+    eligible = services.eligible_institution_ids(call) if institutions else set()
+    now = timezone.now()
+    offers = []
+    for institution in institutions:
+        existing = call.applications.filter(institution=institution).exclude(state=Application.State.WITHDRAWN).first()
+        deadline = services.deadline_for(call, institution)
+        offers.append(
+            {
+                "institution": institution,
+                "application": existing,
+                "deadline": deadline,
+                "can_start": existing is None
+                and institution.pk in eligible
+                and call.is_published
+                and call.opens_at <= now <= deadline,
+            }
+        )
+    return render(
+        request,
+        "applications/call_detail.html",
+        {
+            "call": call,
+            "files": call.files.all(),
+            "criteria": call.criteria.all(),
+            "offers": offers,
+            "layout": layout_for(call),
+        },
+    )
+
+
+@login_required
+def call_file(request, pk, file_pk):
+    call = get_call(request, pk)
+    document = get_object_or_404(CallFile, call=call, pk=file_pk)
+    return serve(document.file, document.original_name or None)
+
+
+@login_required
+@require_POST
+def apply(request, pk):
+    call = get_call(request, pk)
+    if not request.user.has_perm("applications.apply"):
+        raise PermissionDenied
+    institution = get_object_or_404(
+        Institution, pk=request.POST.get("institution"), pk__in=request.user.coordinated_institution_ids
+    )
+    try:
+        application = services.start_application(
+            call, institution, by=request.user, copy_last=bool(request.POST.get("copy_last"))
+        )
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("applications:call", pk=call.pk)
+    messages.success(request, _("A draft is open. It is saved each time you press «Save»."))
+    return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+def my_applications(request):
+    if not request.user.has_perm("applications.apply"):
+        raise PermissionDenied
+    return render(
+        request, "applications/my_applications.html", {"applications": selectors.applications_of(request.user)}
+    )
+
+
+def _document_context(application):
+    missing = missing_items(application)
+    return {
+        "application": application,
+        "call": application.call,
+        "layout": layout_for(application.call),
+        "heading": heading_for(application.call),
+        "doc": document(application),
+        "missing": missing,
+    }
+
+
+@login_required
+def detail(request, pk):
+    application = get_application(
+        request, pk, queryset=selectors.with_contents(selectors.visible_applications(request.user))
+    )
+    user = request.user
+    context = _document_context(application)
+    context.update(
+        {
+            "can_edit": user.has_perm("applications.edit_application", application),
+            "can_withdraw": user.has_perm("applications.withdraw_application", application),
+            "can_check": user.has_perm("applications.check_application", application)
+            and application.state in Application.WAITING_CHECK,
+            "deadline": services.submission_deadline(application) if application.is_editable else None,
+            "events": application.events.all(),
+        }
+    )
+    return render(request, "applications/detail.html", context)
+
+
+def _editor_context(application, form, formsets, questions_form, attachment_form):
+    layout = layout_for(application.call)
+    sections = []
+    for section in layout.sections:
+        tables = []
+        for table in section.tables:
+            if table.key == "roadmap":
+                tables.extend(
+                    {"key": f"roadmap{value}", "title": label, "formset": formsets[f"roadmap{value}"]}
+                    for value, label in services.RoadmapEvent.Section.choices
+                )
+            else:
+                tables.append({"key": table.key, "title": table.title, "formset": formsets[table.key]})
+        sections.append(
+            {
+                "number": section.number,
+                "title": section.title,
+                "fields": [form[f.name] for f in section.fields],
+                "tables": tables,
+                "attachments": section.attachments,
+            }
+        )
+    return {
+        "application": application,
+        "call": application.call,
+        "heading": heading_for(application.call),
+        "header_fields": [form[f.name] for f in layout.header_fields],
+        "sections": sections,
+        "form": form,
+        "questions_form": questions_form,
+        "attachment_form": attachment_form,
+        "attachments": list(application.attachments.all()),
+        "missing": missing_items(application),
+        "deadline": services.submission_deadline(application),
+        "has_previous": services.last_application_of(application) is not None,
+    }
+
+
+def _editable_application(request, pk):
+    application = get_application(
+        request, pk, queryset=selectors.with_contents(selectors.visible_applications(request.user))
+    )
+    if not request.user.has_perm("applications.edit_application", application):
+        if (
+            request.user.has_perm("applications.open_application", application)
+            and application.institution_id in request.user.coordinated_institution_ids
+        ):
+            return application, redirect("applications:detail", pk=application.pk)
+        raise PermissionDenied
+    return application, None
+
+
+def _wants_attachment(request):
+    return bool(request.FILES.get("attach-file") or request.POST.get("attach-video_url", "").strip())
+
+
+@login_required
+def edit(request, pk):
+    """The application editor: every section of the form, its tables and attachments, on one page.
+
+    «Save» keeps a draft whatever is missing; «Submit» saves and then hands it in. Nothing
+    typed is lost: on an error the page comes back with what was sent.
+    """
+    application, refusal = _editable_application(request, pk)
+    if refusal:
+        messages.info(request, _("The application has been submitted and can no longer be edited."))
+        return refusal
+    questions = application.call.questions.all()
+    answers = {a.question_id: a for a in application.answers.all()}
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = ApplicationForm(data, instance=application)
+    formsets = table_formsets(application, data)
+    questions_form = QuestionsForm(data, files, questions=questions, answers=answers)
+    wants_attachment = data is not None and _wants_attachment(request)
+    attachment_form = AttachmentForm(
+        data if wants_attachment else None,
+        files if wants_attachment else None,
+        application=application,
+        prefix="attach",
+    )
+    if request.method == "POST":
+        # Validate every part (no short-circuit), so that all errors show at once.
+        tables_valid = [formset.is_valid() for formset in formsets.values()]
+        forms_valid = form.is_valid() & all(tables_valid) & questions_form.is_valid()
+        attachment_valid = not attachment_form.is_bound or attachment_form.is_valid()
+        if forms_valid and attachment_valid:
+            try:
+                services.save_draft(application, form=form, formsets=formsets, answers=questions_form.answer_values())
+                if attachment_form.is_bound:
+                    services.add_attachment(
+                        application,
+                        kind=attachment_form.cleaned_data["kind"],
+                        by=request.user,
+                        upload=attachment_form.cleaned_data.get("file"),
+                        video_url=attachment_form.cleaned_data.get("video_url") or "",
+                        duration=attachment_form.duration,
+                    )
+            except TransitionError as error:
+                messages.error(request, str(error))
+                return redirect("applications:detail", pk=application.pk)
+            if "submit" in request.POST:
+                return _submit(request, Application.objects.get(pk=application.pk))
+            messages.success(request, _("Saved."))
+            return redirect("applications:edit", pk=application.pk)
+        messages.error(request, _("Nothing was saved yet: correct the fields marked in red and save again."))
+    context = _editor_context(application, form, formsets, questions_form, attachment_form)
+    return render(request, "applications/edit.html", context, status=200)
+
+
+def _submit(request, application):
+    try:
+        services.submit(application, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("applications:edit", pk=application.pk)
+    messages.success(request, _("The application has been submitted. The methodology centre has been told."))
+    return redirect("applications:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def autosave(request, pk):
+    """Save the application's own fields in the background (the tables are saved with «Save»)."""
+    application, refusal = _editable_application(request, pk)
+    if refusal:
+        return JsonResponse({"saved": False, "message": _("The application can no longer be edited.")}, status=409)
+    form = ApplicationForm(request.POST, instance=application)
+    if not form.is_valid():
+        return JsonResponse({"saved": False, "message": _("Not saved automatically: some fields need correcting.")})
+    services.save_draft(application, form=form)
+    return JsonResponse(
+        {"saved": True, "message": _("Saved automatically at %s") % date_format(timezone.localtime(), "H:i")}
+    )
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    application = get_application(request, pk)
+    if not request.user.has_perm("applications.submit_application", application):
+        raise PermissionDenied
+    return _submit(request, application)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    application = get_application(request, pk)
+    if not request.user.has_perm("applications.withdraw_application", application):
+        raise PermissionDenied
+    try:
+        services.withdraw(application, by=request.user, reason=request.POST.get("reason", "")[:1000])
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The application has been withdrawn."))
+    return redirect("applications:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def copy_last(request, pk):
+    application, refusal = _editable_application(request, pk)
+    if refusal:
+        return refusal
+    try:
+        source = services.copy_from_last(application, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("applications:detail", pk=application.pk)
+    if source is None:
+        messages.info(request, _("Your institution has no earlier application to copy from."))
+    else:
+        messages.success(request, _("Empty fields and tables were filled from the application to «%s».") % source.call)
+    return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+def pdf(request, pk):
+    application = get_application(
+        request, pk, queryset=selectors.with_contents(selectors.visible_applications(request.user))
+    )
+    content = render_pdf("applications/pdf/application.html", _document_context(application))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="application-{application.pk}.pdf"'
+    return response
+
+
+@login_required
+def attachment(request, pk, attachment_pk):
+    application = get_application(request, pk)
+    item = get_object_or_404(application.attachments, pk=attachment_pk)
+    if item.is_link:
+        return redirect(item.video_url)
+    return serve(item.file, item.original_name or None)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    application, refusal = _editable_application(request, pk)
+    if refusal:
+        return refusal
+    item = get_object_or_404(application.attachments, pk=attachment_pk)
+    services.remove_attachment(item)
+    messages.success(request, _("The file has been removed."))
+    return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+def answer_file(request, pk, question_pk):
+    application = get_application(request, pk)
+    answer = get_object_or_404(application.answers, question_id=question_pk)
+    return serve(answer.file, answer.original_name or None)

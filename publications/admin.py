@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from innovation_portal.admin import DistrictScopedAdmin
+
+from .models import Article, ArticleAuthor, ArticleEvent, BookBuild, Collection, CollectionSection, Reopening, Series
+
+
+@admin.register(Series)
+class SeriesAdmin(DistrictScopedAdmin):
+    list_display = ["name", "kind", "district"]
+    list_filter = ["kind", "district"]
+
+
+class SectionInline(admin.TabularInline):
+    model = CollectionSection
+    extra = 0
+
+
+@admin.register(Collection)
+class CollectionAdmin(DistrictScopedAdmin):
+    list_display = ["title", "series", "academic_year", "deadline", "status"]
+    list_filter = ["status", "series", "district"]
+    search_fields = ["title"]
+    filter_horizontal = ["editors"]
+    inlines = [SectionInline]
+    raw_id_fields = ["published_build"]
+
+
+class AuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 0
+    raw_id_fields = ["institution"]
+
+
+class EventInline(admin.TabularInline):
+    model = ArticleEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_state", "to_state", "by", "reason", "at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(DistrictScopedAdmin):
+    district_lookup = "collection__district"
+    list_display = ["title", "institution", "collection", "state", "estimated_pages"]
+    list_filter = ["state", "collection"]
+    search_fields = ["title", "institution__short_name"]
+    # The state moves only through the editorial workflow (services), never by hand here.
+    readonly_fields = ["state", "state_changed_at", "submitted_at", "accepted_at", "estimated_pages"]
+    raw_id_fields = ["submitted_by", "institution", "section"]
+    inlines = [AuthorInline, EventInline]
+
+
+@admin.register(Reopening)
+class ReopeningAdmin(DistrictScopedAdmin):
+    district_lookup = "collection__district"
+    list_display = ["collection", "article", "user", "until"]
+    raw_id_fields = ["article", "user", "created_by"]
+
+
+@admin.register(BookBuild)
+class BookBuildAdmin(DistrictScopedAdmin):
+    district_lookup = "collection__district"
+    list_display = ["collection", "version", "state", "progress", "page_count", "finished_at"]
+    readonly_fields = ["state", "progress", "message", "started_at", "finished_at", "page_count", "article_pages"]

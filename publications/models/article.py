@@ -1,0 +1,234 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Institution
+
+from .collection import Collection, CollectionSection
+
+# The five parts every article has, in the wording of the call (Krasnoselsky seed, §7).
+BODY_SECTIONS = [
+    ("introduction", _("Introduction")),
+    ("course_of_work", _("Course of the work")),
+    ("methods_and_findings", _("Methods and findings")),
+    ("results", _("Results")),
+    ("conclusions", _("Conclusions")),
+]
+BODY_FIELDS = [name for name, _label in BODY_SECTIONS]
+
+# The length the call asks for, in pages of the book's own layout.
+MIN_PAGES = 4
+MAX_PAGES = 7
+
+
+class Article(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        IN_REVIEW = "in_review", _("in review")
+        REVISIONS_REQUESTED = "revisions_requested", _("revisions requested")
+        RESUBMITTED = "resubmitted", _("resubmitted")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # The author may change the text only in these states.
+    EDITABLE = {State.DRAFT, State.REVISIONS_REQUESTED}
+    # Waiting for the editor's decision.
+    AWAITING_EDITOR = {State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED}
+    WITHDRAWABLE = {State.DRAFT, State.SUBMITTED, State.IN_REVIEW, State.REVISIONS_REQUESTED, State.RESUBMITTED}
+    CLOSED = {State.ACCEPTED, State.REJECTED, State.WITHDRAWN}
+
+    collection = models.ForeignKey(Collection, models.PROTECT, related_name="articles", verbose_name=_("collection"))
+    institution = models.ForeignKey(Institution, models.PROTECT, related_name="articles", verbose_name=_("institution"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="articles", verbose_name=_("author in the portal")
+    )
+    title = models.CharField(_("title"), max_length=400)
+    abstract = models.TextField(_("abstract"), blank=True)
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True, help_text=_("Separated by commas."))
+    introduction = models.TextField(
+        _("Introduction"),
+        blank=True,
+        help_text=_("The problem, why solving it matters, the traditional ways of solving it, the idea of a new way."),
+    )
+    course_of_work = models.TextField(
+        _("Course of the work"), blank=True, help_text=_("A short description of the experimental work.")
+    )
+    methods_and_findings = models.TextField(
+        _("Methods and findings"), blank=True, help_text=_("Methodological techniques, findings, ways, solutions.")
+    )
+    results = models.TextField(_("Results"), blank=True, help_text=_("What the innovation activity achieved."))
+    conclusions = models.TextField(
+        _("Conclusions"),
+        blank=True,
+        help_text=_("The practice's effect on quality, use in other fields, personal development, prospects."),
+    )
+    references = models.TextField(_("references"), blank=True, help_text=_("One source per line."))
+    section = models.ForeignKey(
+        CollectionSection,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("section of the collection"),
+    )
+    order = models.PositiveSmallIntegerField(_("order in the book"), default=0)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    estimated_pages = models.PositiveSmallIntegerField(_("estimated pages"), null=True, blank=True)
+    source_file_name = models.CharField(_("uploaded Word file"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["collection", "order", "pk"]
+        indexes = [models.Index(fields=["collection", "state"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def district_id(self):
+        # Permission predicates find the district through the collection, not the institution.
+        return self.collection.district_id
+
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE
+
+    @property
+    def body_sections(self):
+        return [(name, label, getattr(self, name)) for name, label in BODY_SECTIONS]
+
+    @property
+    def length_warning(self):
+        pages = self.estimated_pages
+        return pages is not None and not (MIN_PAGES <= pages <= MAX_PAGES)
+
+    @property
+    def keyword_list(self):
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+    @property
+    def reference_lines(self):
+        return [line.strip() for line in self.references.splitlines() if line.strip()]
+
+
+class ArticleAuthor(models.Model):
+    """One of the article's authors as printed: name, position, institution."""
+
+    article = models.ForeignKey(Article, models.CASCADE, related_name="authors", verbose_name=_("article"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    institution = models.ForeignKey(
+        Institution, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("institution")
+    )
+    institution_name = models.CharField(
+        _("institution (as printed)"),
+        max_length=300,
+        blank=True,
+        help_text=_("For an author from outside the district, or to print another name."),
+    )
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["article", "order", "pk"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def affiliation(self):
+        return self.institution_name or (self.institution.short_name if self.institution_id else "")
+
+    @property
+    def index_name(self):
+        """«Иванова Мария Петровна» as «Иванова М. П.» for the index of authors."""
+        parts = self.full_name.split()
+        if len(parts) < 2:
+            return self.full_name
+        return f"{parts[0]} {' '.join(p[0] + '.' for p in parts[1:])}"
+
+
+class ArticleEvent(models.Model):
+    """The history of an article: every change of state, who made it and why."""
+
+    article = models.ForeignKey(Article, models.CASCADE, related_name="events", verbose_name=_("article"))
+    from_state = models.CharField(_("from"), max_length=20, choices=Article.State.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=Article.State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    reason = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("article event")
+        verbose_name_plural = _("article history")
+        ordering = ["article", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class EditorComment(models.Model):
+    """A remark of the editor to the authors, optionally about one part of the article."""
+
+    article = models.ForeignKey(Article, models.CASCADE, related_name="comments", verbose_name=_("article"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("editor")
+    )
+    section = models.CharField(_("part of the article"), max_length=30, blank=True, choices=BODY_SECTIONS)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("editor's comment")
+        verbose_name_plural = _("editor's comments")
+        ordering = ["article", "created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Reopening(models.Model):
+    """The editor lets one article (or one author's new article) in after the deadline, until a date."""
+
+    collection = models.ForeignKey(Collection, models.CASCADE, related_name="reopenings", verbose_name=_("collection"))
+    article = models.ForeignKey(
+        Article, models.CASCADE, null=True, blank=True, related_name="reopenings", verbose_name=_("article")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    until = models.DateTimeField(_("open until"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("opened by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline reopening")
+        verbose_name_plural = _("deadline reopenings")
+        ordering = ["collection", "-until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False) | models.Q(user__isnull=False),
+                name="reopening_names_article_or_author",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article or self.user} → {self.until:%d.%m.%Y %H:%M}"
