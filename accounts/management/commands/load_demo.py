@@ -9,7 +9,7 @@ from accounts import demo as accounts_demo
 # Each app may add its own demo data in `<app>/demo.py` with `load(context)`; they run in
 # this order because later apps build on earlier ones (applications need calls, reviews
 # need applications, the rating reads the registry and the collections).
-DEMO_APPS = ["plans", "applications", "expertise", "ratings", "publications"]
+DEMO_APPS = ["plans", "applications", "expertise", "publications", "ratings"]
 
 
 class Command(BaseCommand):

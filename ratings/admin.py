@@ -1,0 +1,121 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from rules.contrib.admin import ObjectPermissionsStackedInline
+
+from innovation_portal.admin import DistrictScopedAdmin
+
+from . import services, sources
+from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry, RatingHistory, RatingResult
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ("order", "code", "name", "description", "scoring", "points", "cap", "evidence", "source")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The source is a choice among the sources the portal has now, or entered by hand.
+        choices = [("", _("entered by the institution")), *sources.choices()]
+        current = self.instance.source
+        if current and current not in dict(choices):
+            choices.append((current, _("%(key)s (not available now)") % {"key": current}))
+        self.fields["source"] = forms.ChoiceField(label=_("source"), required=False, choices=choices)
+
+
+class IndicatorInline(ObjectPermissionsStackedInline):
+    model = Indicator
+    form = IndicatorForm
+    extra = 0
+    fields = (("order", "code"), "name", "description", ("scoring", "points", "cap"), "evidence", "source")
+
+
+@admin.register(RatingCampaign)
+class RatingCampaignAdmin(DistrictScopedAdmin):
+    list_display = ("academic_year", "district", "status", "data_deadline", "separate_groups", "published_at")
+    list_filter = ("district", "status")
+    readonly_fields = ("status", "published_at", "computed_at")
+    inlines = [IndicatorInline]
+    actions = ["copy_from_previous"]
+    fieldsets = (
+        (None, {"fields": ("district", "academic_year", "title", "status", "separate_groups")}),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "data_deadline",
+                    ("verification_starts", "verification_ends"),
+                    "appeal_until",
+                    ("interviews_start", "interviews_end"),
+                    "publish_on",
+                    ("published_at", "computed_at"),
+                )
+            },
+        ),
+    )
+
+    @admin.action(description=_("Copy the indicators of the previous campaign"))
+    def copy_from_previous(self, request, queryset):
+        for campaign in queryset:
+            if not request.user.has_perm("ratings.change_ratingcampaign", campaign):
+                continue
+            previous = services.previous_campaign(campaign)
+            if previous is None:
+                self.message_user(
+                    request, _("%(campaign)s: there is no earlier campaign.") % {"campaign": campaign}, messages.WARNING
+                )
+                continue
+            count = services.copy_indicators(previous, campaign)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(campaign)s: %(count)d indicator copied.",
+                    "%(campaign)s: %(count)d indicators copied.",
+                    count,
+                )
+                % {"campaign": campaign, "count": count},
+            )
+
+
+@admin.register(RatingCard)
+class RatingCardAdmin(DistrictScopedAdmin):
+    district_lookup = "campaign__district"
+    list_display = ("institution", "campaign", "state", "submitted_at", "verified_at")
+    list_filter = ("campaign__district", "campaign__academic_year", "state")
+    list_select_related = ("institution", "campaign__district")
+    search_fields = ("institution__short_name",)
+    readonly_fields = ("state", "submitted_at", "submitted_by", "verified_at", "appealed_at")
+
+
+@admin.register(InterviewSlot)
+class InterviewSlotAdmin(DistrictScopedAdmin):
+    district_lookup = "campaign__district"
+    list_display = ("starts_at", "ends_at", "place", "booked_by", "campaign")
+    list_filter = ("campaign__district", "campaign__academic_year")
+    list_select_related = ("booked_by", "campaign__district")
+    readonly_fields = ("booked_by", "booked_at")
+
+
+@admin.register(RatingResult)
+class RatingResultAdmin(DistrictScopedAdmin):
+    district_lookup = "campaign__district"
+    list_display = ("rank", "institution", "total", "group", "group_rank", "campaign")
+    list_filter = ("campaign__district", "campaign__academic_year", "group")
+    list_select_related = ("institution", "campaign__district")
+
+
+@admin.register(RatingHistory)
+class RatingHistoryAdmin(DistrictScopedAdmin):
+    district_lookup = "campaign__district"
+    list_display = ("at", "campaign", "card", "from_state", "to_state", "by")
+    list_select_related = ("campaign__district", "card__institution", "by")
+
+
+@admin.register(RatingEntry)
+class RatingEntryAdmin(DistrictScopedAdmin):
+    district_lookup = "card__campaign__district"
+    list_display = ("title", "card", "indicator", "verification", "points", "automatic")
+    list_filter = ("verification", "automatic")
+    list_select_related = ("card__institution", "card__campaign__district", "indicator")

@@ -1,0 +1,79 @@
+"""Downloads of the rating: the table with points per indicator (XLSX), the table (PDF), interviews (ICS)."""
+
+from io import BytesIO
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from innovation_portal.pdf import render_pdf
+
+
+def rating_xlsx(campaign, indicators, results_list):
+    """One row per institution: places, every indicator's points, the total and the change."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Rating")[:31]
+    sheet.append([f"{campaign.title} {campaign.academic_year}, {campaign.district}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    header = [_("Place"), _("Place in the group"), _("Institution"), _("Group")]
+    header += [f"{indicator.order}. {indicator.name}" for indicator in indicators]
+    header += [_("Total"), _("Last year's total"), _("Change")]
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for result in results_list:
+        sheet.append(
+            [result.rank, result.group_rank, result.institution.short_name, result.get_group_display()]
+            + [result.points.get(indicator.code, 0) for indicator in indicators]
+            + [
+                float(result.total),
+                float(result.previous_total) if result.previous_total is not None else None,
+                float(result.change) if result.change is not None else None,
+            ]
+        )
+    sheet.column_dimensions["C"].width = 40
+    for column in range(5, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 14
+    sheet.freeze_panes = "D3"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def rating_pdf(campaign, indicators, results_list):
+    for result in results_list:
+        result.ordered_points = [result.points.get(indicator.code, 0) for indicator in indicators]
+    return render_pdf(
+        "ratings/pdf/rating.html",
+        {"campaign": campaign, "indicators": indicators, "results": results_list, "printed": timezone.localdate()},
+    )
+
+
+def interviews_ics(slots, name):
+    """A calendar with the interviews (booked slots) for a coordinator's or a methodist's calendar."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Innovation portal//ratings//RU")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    host = settings.SITE_URL.split("://")[-1].split("/")[0]
+    for slot in slots:
+        event = Event()
+        event.add("uid", f"rating-interview-{slot.pk}@{host}")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", slot.starts_at)
+        event.add("dtend", slot.ends_at)
+        event.add(
+            "summary",
+            _("Interview on the innovation activity rating: %(institution)s") % {"institution": slot.booked_by},
+        )
+        if slot.place:
+            event.add("location", slot.place)
+        event.add("description", f"{slot.campaign.title} {slot.campaign.academic_year}")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,152 @@
+from datetime import time
+
+from django import forms
+from django.forms import modelformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import RatingEntry
+
+Verification = RatingEntry.Verification
+
+
+class EntryForm(forms.ModelForm):
+    """One event or publication the coordinator enters, with a link or a file as evidence."""
+
+    link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = RatingEntry
+        fields = ["title", "date", "level", "link", "evidence"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "title": forms.TextInput(attrs={"placeholder": _("e.g. a seminar, a talk, an article")}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title"):
+            return data
+        has_file = bool(data.get("evidence")) or bool(self.instance.pk and self.instance.evidence)
+        if not data.get("link") and not has_file:
+            raise forms.ValidationError(_("Give a link or attach a file as evidence."))
+        return data
+
+    def save(self, commit=True):
+        upload = self.cleaned_data.get("evidence")
+        if upload and hasattr(upload, "content_type"):
+            self.instance.evidence_name = upload.name[:255]
+        return super().save(commit)
+
+
+EntryFormSet = modelformset_factory(RatingEntry, form=EntryForm, extra=1, can_delete=True)
+
+
+def entry_formsets(card, indicators, data=None, files=None):
+    """A formset per indicator the institution fills in ({indicator: formset}), from one query."""
+    entered = [indicator for indicator in indicators if not indicator.is_automatic]
+    by_indicator = {indicator.pk: [] for indicator in entered}
+    for entry in RatingEntry.objects.filter(card=card, automatic=False).order_by("date", "pk"):
+        if entry.indicator_id in by_indicator:
+            by_indicator[entry.indicator_id].append(entry)
+    formsets = {}
+    for indicator in entered:
+        formset = EntryFormSet(data, files, queryset=RatingEntry.objects.none(), prefix=f"ind{indicator.pk}")
+        # The entries are already loaded for all indicators at once; a formset accepts them as a list.
+        formset._queryset = by_indicator[indicator.pk]
+        formsets[indicator] = formset
+    return formsets
+
+
+class VerifyEntryForm(forms.ModelForm):
+    """A methodist's decision on an entry: accept, adjust the points, or reject with a comment."""
+
+    class Meta:
+        model = RatingEntry
+        fields = ["verification", "points", "comment", "appeal_answer"]
+        widgets = {
+            "comment": forms.Textarea(attrs={"rows": 2}),
+            "appeal_answer": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["points"].required = False
+        self.fields["points"].help_text = ""
+        if not self.instance.appeal:
+            del self.fields["appeal_answer"]
+
+    def clean(self):
+        data = super().clean()
+        verification = data.get("verification")
+        points = data.get("points")
+        limit = self.instance.indicator.limit
+        if verification == Verification.ADJUSTED:
+            if points is None:
+                self.add_error("points", _("Give the points for an adjusted entry."))
+            elif points < 0 or (limit is not None and points > limit):
+                self.add_error("points", _("The points must be between 0 and %(limit)s.") % {"limit": limit})
+        if verification in (Verification.ADJUSTED, Verification.REJECTED) and not data.get("comment", "").strip():
+            self.add_error("comment", _("Explain the decision in a comment: the coordinator will read it."))
+        return data
+
+    def decision(self):
+        data = self.cleaned_data
+        return (
+            self.instance,
+            data["verification"],
+            data.get("points"),
+            data.get("comment", ""),
+            data.get("appeal_answer", self.instance.appeal_answer),
+        )
+
+
+VerifyFormSet = modelformset_factory(RatingEntry, form=VerifyEntryForm, extra=0)
+
+
+class AppealForm(forms.Form):
+    """The coordinator's one answer to the verification: a text for each entry they contest."""
+
+    def __init__(self, entries, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        for entry in entries:
+            self.fields[f"entry_{entry.pk}"] = forms.CharField(
+                label=entry.title, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not any((data.get(f"entry_{entry.pk}") or "").strip() for entry in self.entries):
+            raise forms.ValidationError(_("Write what you disagree with for at least one entry."))
+        return data
+
+    def appeals(self):
+        return [(entry, self.cleaned_data.get(f"entry_{entry.pk}", "")) for entry in self.entries]
+
+
+class SlotGenerateForm(forms.Form):
+    """Interview slots over a range of working days."""
+
+    first_day = forms.DateField(label=_("first day"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day_start = forms.TimeField(
+        label=_("from"), initial=time(10, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    day_end = forms.TimeField(
+        label=_("until"), initial=time(16, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    minutes = forms.IntegerField(label=_("minutes per slot"), initial=30, min_value=10, max_value=240)
+    place = forms.CharField(label=_("place"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last:
+            if last < first:
+                self.add_error("last_day", _("The last day is before the first."))
+            elif (last - first).days > 62:
+                self.add_error("last_day", _("At most two months of slots at once."))
+        start, end = data.get("day_start"), data.get("day_end")
+        if start and end and end <= start:
+            self.add_error("day_end", _("The day must end after it starts."))
+        return data
