@@ -7,7 +7,7 @@ from import_export.admin import ImportExportMixin
 from rules.contrib.admin import ObjectPermissionsTabularInline
 
 from innovation_portal import reminders
-from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin, methodist_district_ids
 from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS
 
 from . import services
@@ -44,19 +44,11 @@ class InstitutionAdmin(ImportExportMixin, DistrictScopedAdmin):
         return request.user.has_perm("accounts.view_institution")
 
 
-class RoleInline(ObjectPermissionsTabularInline):
+class RoleInline(ScopedChoicesMixin, ObjectPermissionsTabularInline):
     model = RoleAssignment
     extra = 0
     autocomplete_fields = ("institution",)
     fields = ("role", "district", "institution")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if not request.user.is_superuser and db_field.name in ("district", "institution"):
-            district_ids = request.user.district_ids()
-            lookup = "pk__in" if db_field.name == "district" else "district__in"
-            field.queryset = field.queryset.filter(**{lookup: district_ids})
-        return field
 
 
 @admin.register(User)
@@ -84,7 +76,7 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
         queryset = queryset.exclude(is_superuser=True)
         # A methodist sees the people who hold a role in their districts, and people
         # without any role yet (just created, about to be given one).
-        district_ids = request.user.district_ids()
+        district_ids = methodist_district_ids(request.user)
         return (queryset.filter(roles__district__in=district_ids) | queryset.filter(roles__isnull=True)).distinct()
 
     def get_fieldsets(self, request, obj=None):

@@ -63,7 +63,10 @@ def create_backup(output):
     }
     media_root = Path(settings.MEDIA_ROOT)
     with tarfile.open(output, "w:gz") as archive:
-        for name, payload in (("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1)), ("data.json", data.getvalue())):
+        for name, payload in (
+            ("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1)),
+            ("data.json", data.getvalue()),
+        ):
             raw = payload.encode()
             info = tarfile.TarInfo(name)
             info.size = len(raw)
@@ -96,7 +99,9 @@ def restore_backup(source):
         current = [list(m) for m in _migrations()]
         if manifest["migrations"] != current:
             missing = sorted(set(map(tuple, manifest["migrations"])) ^ set(map(tuple, current)))[:5]
-            raise BackupError(f"The database's migrations differ from the backup's (e.g. {missing}); run migrate first.")
+            raise BackupError(
+                f"The database's migrations differ from the backup's (e.g. {missing}); run migrate first."
+            )
         with tempfile.TemporaryDirectory() as work:
             data_path = Path(work) / "data.json"
             data_path.write_bytes(archive.extractfile(members["data.json"]).read())

@@ -110,7 +110,27 @@ back_office = is_superuser | manages
 rules.set_perm("accounts", is_superuser | is_methodist)
 grant_model_perms("accounts", "district", view=back_office, change=back_office, add=is_superuser, delete=is_superuser)
 grant_model_perms("accounts", "institution", view=back_office)
-grant_model_perms("accounts", "user", view=back_office, delete=is_superuser)
+
+
+@rules.predicate
+def manages_person(user, person=None):
+    """A methodist manages a person all of whose roles lie in the methodist's districts.
+
+    So a methodist of one district cannot reset the password of another district's
+    methodist who happens to be an expert here too. A person without roles yet (just
+    created) can be managed by any methodist, who then gives them a role.
+    """
+    if not (user.is_authenticated and user.has_role(Role.METHODIST)):
+        return False
+    if person is None:
+        return True
+    if person.is_superuser:
+        return False
+    theirs = {a.district_id for a in person.roles.all()}
+    return theirs <= user.district_ids(Role.METHODIST)
+
+
+grant_model_perms("accounts", "user", view=is_superuser | manages_person, delete=is_superuser)
 grant_model_perms("accounts", "roleassignment", view=back_office)
 grant_model_perms("accounts", "remindersetting", view=back_office)
 grant_model_perms("accounts", "mailtemplate", view=back_office)

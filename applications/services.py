@@ -7,6 +7,7 @@ the move, saves, writes an ApplicationEvent and tells the people concerned by ma
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.forms.models import construct_instance
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -428,6 +429,11 @@ def grant_extension(call, institution, *, until, by, reason=""):
 # --- the editor ---------------------------------------------------------------------------
 
 
+def _model_fields(instance, names):
+    concrete = {f.name for f in instance._meta.concrete_fields}
+    return [name for name in names if name in concrete]
+
+
 def _require_editable(application):
     if not application.is_editable:
         raise TransitionError(_("Only a draft or a returned application can be changed."))
@@ -439,8 +445,14 @@ def save_draft(application, *, form, formsets=None, answers=None):
     from .forms import save_formset
     from .models import Answer
 
-    _require_editable(application)
-    form.save()
+    # Lock the row and check the state the database has, not the copy this request loaded:
+    # an autosave still in flight when the coordinator pressed «Submit» must not write the
+    # old «draft» state back over the submission.
+    current = type(application).objects.select_for_update().only("state").get(pk=application.pk)
+    _require_editable(current)
+    construct_instance(form, application, fields=list(form.fields))
+    application.state = current.state
+    application.save(update_fields=[*_model_fields(application, form.fields), "updated_at"])
     for key, formset in (formsets or {}).items():
         save_formset(key, formset)
     for question, (value, upload) in (answers or {}).items():

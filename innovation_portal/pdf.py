@@ -33,10 +33,35 @@ def render_html(template_name, context):
     return render_to_string(template_name, {"font_faces": font_face_css(), **context})
 
 
-def html_to_pdf(html):
+def safe_url_fetcher():
+    """A WeasyPrint fetcher that loads only inline data and our own vendored fonts.
+
+    Documents carry text that users wrote; without this a crafted link or image
+    (`file:///etc/…`, `http://internal-host/`) would make the server read a local file into
+    a PDF or call another machine while rendering.
+    """
+    from weasyprint.urls import URLFetcher
+
+    fonts = FONT_DIR.as_uri() + "/"
+
+    class SafeURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:") or url.startswith(fonts):
+                return super().fetch(url, headers)
+            raise ValueError(f"Refused to load {url[:80]!r} while rendering a PDF.")
+
+    return SafeURLFetcher(allowed_protocols={"data", "file"})
+
+
+def weasy_html(html):
+    """A WeasyPrint document for `html` that can fetch nothing but data: URIs and our fonts."""
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=safe_url_fetcher())
+
+
+def html_to_pdf(html):
+    return weasy_html(html).write_pdf()
 
 
 def render_pdf(template_name, context):

@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 
 from innovation_portal.admin import DistrictScopedAdmin
 
 from .models import Article, ArticleAuthor, ArticleEvent, BookBuild, Collection, CollectionSection, Reopening, Series
+from .models.article import BODY_FIELDS
+from .sanitize import clean_html
 
 
 @admin.register(Series)
@@ -23,7 +26,9 @@ class CollectionAdmin(DistrictScopedAdmin):
     search_fields = ["title"]
     filter_horizontal = ["editors"]
     inlines = [SectionInline]
-    raw_id_fields = ["published_build"]
+    # Status and the published book change only through the editorial services (which
+    # require a finished build, keep history and tell the authors): see the editor's desk.
+    readonly_fields = ["status", "published_build", "published_at"]
 
 
 class AuthorInline(admin.TabularInline):
@@ -42,8 +47,24 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The article body is sanitised here exactly as when authors save it in the portal."""
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 - the admin decides which fields it shows
+
+    def clean(self):
+        data = super().clean()
+        for name in BODY_FIELDS:
+            if name in data:
+                data[name] = clean_html(data[name] or "")
+        return data
+
+
 @admin.register(Article)
 class ArticleAdmin(DistrictScopedAdmin):
+    form = ArticleAdminForm
     district_lookup = "collection__district"
     list_display = ["title", "institution", "collection", "state", "estimated_pages"]
     list_filter = ["state", "collection"]

@@ -15,7 +15,7 @@ from django.db.models import F, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from innovation_portal.pdf import font_face_css
+from innovation_portal.pdf import font_face_css, weasy_html
 
 from .models import Article, ArticleAuthor, Collection
 
@@ -25,9 +25,7 @@ def book_css(page_size):
 
 
 def _weasy_html(html):
-    from weasyprint import HTML  # heavy import, only where a PDF is made
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR))
+    return weasy_html(html)
 
 
 def article_alone_html(article, page_size=None):

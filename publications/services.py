@@ -136,14 +136,19 @@ def save_article(article, *, by, fields, authors=None, source_file_name=None):
 
     `authors` is a list of dicts in print order that replaces the current authors.
     """
-    if not article.is_editable:
-        raise TransitionError(_("The article cannot be changed now: it is with the editor."))
     with transaction.atomic():
+        # The state the database has, locked: a save from a second tab after the author
+        # submitted in the first must neither pass nor write the old state back.
+        current = type(article).objects.select_for_update().only("state").get(pk=article.pk)
+        if not current.is_editable:
+            raise TransitionError(_("The article cannot be changed now: it is with the editor."))
         for name, value in fields.items():
             setattr(article, name, clean_html(value) if name in BODY_FIELDS else value)
+        changed = list(fields)
         if source_file_name is not None:
             article.source_file_name = source_file_name[:255]
-        article.save()
+            changed.append("source_file_name")
+        article.save(update_fields=[*changed, "updated_at"])
         if authors is not None:
             article.authors.all().delete()
             ArticleAuthor.objects.bulk_create(

@@ -91,6 +91,8 @@ def book_public(request, pk):
 
 def article_pdf_public(request, pk, article_pk):
     collection = _published(pk)
+    if collection.published_build is None:  # its build was deleted after publishing
+        raise Http404
     item = get_object_or_404(collection.published_build.article_pdfs.all(), article_id=article_pk)
     return serve(item.pdf, f"article-{article_pk}.pdf", inline=True)
 

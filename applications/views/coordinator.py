@@ -273,7 +273,10 @@ def autosave(request, pk):
     form = ApplicationForm(request.POST, instance=application)
     if not form.is_valid():
         return JsonResponse({"saved": False, "message": _("Not saved automatically: some fields need correcting.")})
-    services.save_draft(application, form=form)
+    try:
+        services.save_draft(application, form=form)
+    except TransitionError:  # submitted in another tab while this save was on its way
+        return JsonResponse({"saved": False, "message": _("The application can no longer be edited.")}, status=409)
     return JsonResponse(
         {"saved": True, "message": _("Saved automatically at %s") % date_format(timezone.localtime(), "H:i")}
     )

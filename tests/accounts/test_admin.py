@@ -136,8 +136,54 @@ def test_reimport_updates_instead_of_duplicating(methodist_client, world):
 
 def test_methodist_cannot_make_a_superuser(methodist_client, world):
     person = UserFactory(email="newbie@example.org")
-    page = methodist_client.get(reverse("admin:accounts_user_change", args=[person.pk])).content.decode()
+    response = methodist_client.get(reverse("admin:accounts_user_change", args=[person.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="full_name"' in page
     assert 'name="is_superuser"' not in page
+
+
+def test_methodist_manages_their_districts_people_only(methodist_client, world):
+    own = world.users.coordinator
+    assert methodist_client.get(reverse("admin:accounts_user_change", args=[own.pk])).status_code == 200
+    # A methodist of another district who is also an expert here is not ours to manage.
+    from accounts.services import grant_role
+
+    grant_role(world.users.other_methodist, RoleAssignment.Role.EXPERT, world.district, world.institution)
+    response = methodist_client.get(reverse("admin:accounts_user_change", args=[world.users.other_methodist.pk]))
+    assert response.status_code in (302, 403)
+
+
+def test_choice_lists_offer_only_the_methodists_districts(methodist_client, world):
+    foreign = InstitutionFactory(district=world.other_district, short_name="ГБОУ № 624")
+    page = methodist_client.get(reverse("admin:accounts_user_add")).content.decode()
+    response = methodist_client.post(
+        reverse("admin:accounts_user_change", args=[world.users.coordinator.pk]),
+        {
+            "email": "coordinator@example.org",
+            "full_name": "Координатор",
+            "position": "",
+            "phone": "",
+            "is_active": "on",
+            "date_joined_0": "01.09.2026",
+            "date_joined_1": "10:00:00",
+            "roles-TOTAL_FORMS": "2",
+            "roles-INITIAL_FORMS": "1",
+            "roles-0-id": RoleAssignment.objects.get(user=world.users.coordinator).pk,
+            "roles-0-user": world.users.coordinator.pk,
+            "roles-0-role": "coordinator",
+            "roles-0-district": world.district.pk,
+            "roles-0-institution": world.institution.pk,
+            "roles-1-user": world.users.coordinator.pk,
+            "roles-1-role": "coordinator",
+            "roles-1-district": world.other_district.pk,
+            "roles-1-institution": foreign.pk,
+        },
+    )
+    assert "ГБОУ № 624" not in page
+    assert response.status_code == 200  # refused: the other district is not a valid choice
+    assert "Выберите корректный вариант" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=world.users.coordinator, institution=foreign).exists()
 
 
 def test_granting_the_methodist_role_opens_the_back_office(world):

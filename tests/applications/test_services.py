@@ -344,3 +344,21 @@ def test_copy_from_last_is_refused_after_submission(world):
     application = application_for(world, state=State.SUBMITTED)
     with pytest.raises(TransitionError):
         services.copy_from_last(application, by=world.users.coordinator)
+
+
+def test_a_late_autosave_cannot_undo_a_submission(world):
+    """An autosave loaded before «Submit» and arriving after it is refused and changes nothing."""
+    from applications import services
+    from applications.forms import ApplicationForm
+    from innovation_portal.workflow import TransitionError
+
+    application = application_for(world)
+    stale = Application.objects.get(pk=application.pk)
+    services.submit(application, by=world.users.coordinator)
+    form = ApplicationForm({"theme": "Другая тема"}, instance=stale)
+    form.is_valid()
+    with pytest.raises(TransitionError):
+        services.save_draft(stale, form=form)
+    application.refresh_from_db()
+    assert application.state == Application.State.SUBMITTED
+    assert application.theme != "Другая тема"

@@ -59,3 +59,19 @@ def test_the_formatting_an_article_needs_is_kept():
 def test_an_untouched_editor_is_saved_as_empty():
     assert clean_html("<p><br></p>") == ""
     assert clean_html("<p> &nbsp; </p>") == ""
+
+
+def test_the_back_office_sanitises_article_text_too(world):
+    from publications.admin import ArticleAdminForm
+    from publications.models.article import BODY_FIELDS
+    from tests.publications.factories import article_for
+
+    article = article_for(world)
+    form = ArticleAdminForm(instance=article)
+    data = {name: form.initial.get(name) for name in form.fields}
+    data = {k: ("" if v is None else v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    data[BODY_FIELDS[0]] = '<p>Введение</p><img src=x onerror="alert(document.cookie)"><script>alert(1)</script>'
+    form = ArticleAdminForm(data, instance=article)
+    assert form.is_valid(), form.errors
+    cleaned = form.cleaned_data[BODY_FIELDS[0]]
+    assert "onerror" not in cleaned and "<script" not in cleaned and "Введение" in cleaned

@@ -223,3 +223,18 @@ def test_a_closed_collection_accepts_no_articles(world, collection):
     article.collection.refresh_from_db()
     with pytest.raises(TransitionError):
         submit(article, world.users.coordinator)
+
+
+def test_a_save_from_a_second_tab_cannot_undo_a_submission(world):
+    from publications import services
+    from publications.models import Article
+    from tests.publications.factories import article_for
+
+    article = article_for(world)
+    stale = Article.objects.get(pk=article.pk)
+    services.submit_article(article, by=world.users.coordinator)
+    with pytest.raises(TransitionError):
+        services.save_article(stale, by=world.users.coordinator, fields={"title": "Другое название"})
+    article.refresh_from_db()
+    assert article.state == Article.State.SUBMITTED
+    assert article.title != "Другое название"

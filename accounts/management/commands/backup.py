@@ -14,4 +14,6 @@ class Command(BaseCommand):
         output = output or f"portal-backup-{timezone.localtime():%Y%m%d-%H%M}.tar.gz"
         manifest = create_backup(output)
         rows = sum(manifest["counts"].values())
-        self.stdout.write(self.style.SUCCESS(f"Backup written to {output}: {rows} rows in {len(manifest['counts'])} tables."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Backup written to {output}: {rows} rows in {len(manifest['counts'])} tables.")
+        )

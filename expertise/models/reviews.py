@@ -1,0 +1,91 @@
+"""An expert's review: a score and comment per criterion, an overall comment, a recommendation."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Review(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        FROZEN = "frozen", _("closed")
+
+    class Recommendation(models.TextChoices):
+        AWARD = "award", _("award the status")
+        AWARD_AFTER_REVISION = "award_after_revision", _("award after revision")
+        NOT_AWARD = "not_award", _("do not award")
+
+    # Counted in the results: handed in by the expert (a frozen review was submitted first).
+    COUNTED = {State.SUBMITTED, State.FROZEN}
+
+    assignment = models.OneToOneField(
+        "expertise.Assignment", models.CASCADE, related_name="review", verbose_name=_("assignment")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    state_changed_at = models.DateTimeField(_("state changed"), null=True, blank=True)
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["assignment__application", "pk"]
+
+    def __str__(self):
+        return str(self.assignment)
+
+    @property
+    def district_id(self):
+        return self.assignment.application.call.district_id
+
+    @property
+    def is_counted(self):
+        return self.state in self.COUNTED
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, models.CASCADE, related_name="scores", verbose_name=_("review"))
+    criterion = models.ForeignKey(
+        "applications.Criterion", models.CASCADE, related_name="review_scores", verbose_name=_("criterion")
+    )
+    # Empty while a draft has only a comment for this criterion.
+    value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["criterion__order", "criterion__pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_unique")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+class ReviewEvent(models.Model):
+    """The audit trail of assignments and reviews: who moved what from which state to which, and why."""
+
+    class Subject(models.TextChoices):
+        ASSIGNMENT = "assignment", _("assignment")
+        REVIEW = "review", _("review")
+
+    assignment = models.ForeignKey(
+        "expertise.Assignment", models.CASCADE, related_name="events", verbose_name=_("assignment")
+    )
+    subject = models.CharField(_("what"), max_length=20, choices=Subject.choices)
+    from_state = models.CharField(_("from"), max_length=20)
+    to_state = models.CharField(_("to"), max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.subject}: {self.from_state} → {self.to_state}"

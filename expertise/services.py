@@ -1,0 +1,730 @@
+"""Every write of the expertise that carries a rule: assigning, reviewing, declining, deciding.
+
+Assignments, reviews and council meetings change state only through their doors below
+(`set_assignment_state`, `set_review_state`, `set_meeting_status`), which use the shared
+`innovation_portal.workflow.transition` and write a ReviewEvent. Applications move through
+the competitions app's own services (`start_expertise`, `decide`, `award_status`).
+"""
+
+import csv
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import RoleAssignment, User
+from accounts.notify import notify
+from applications import services as applications
+from applications.models import Application, Call
+from innovation_portal.workflow import TransitionError, transition
+
+from . import planning
+from .models import (
+    AgendaItem,
+    Assignment,
+    ConflictDeclaration,
+    CouncilMeeting,
+    ExpertProfile,
+    Presentation,
+    Review,
+    ReviewEvent,
+    Score,
+)
+
+AState = Assignment.State
+RState = Review.State
+MStatus = CouncilMeeting.Status
+AppState = Application.State
+Role = RoleAssignment.Role
+
+ASSIGNMENT_ALLOWED = {
+    AState.ACCEPTED: {AState.ASSIGNED},
+    AState.DECLINED: {AState.ASSIGNED, AState.ACCEPTED},
+    AState.CONFLICT: {AState.ASSIGNED, AState.ACCEPTED},
+    AState.COMPLETED: {AState.ASSIGNED, AState.ACCEPTED},
+}
+REVIEW_ALLOWED = {
+    RState.SUBMITTED: {RState.DRAFT},
+    RState.FROZEN: {RState.SUBMITTED},
+}
+MEETING_ALLOWED = {
+    MStatus.HELD: {MStatus.DRAFT},
+    MStatus.APPLIED: {MStatus.DRAFT, MStatus.HELD},
+}
+
+DEFAULT_PER_APPLICATION = 3
+DEFAULT_CAP = 5
+
+
+# --- the doors ----------------------------------------------------------------------------
+
+
+def _history(subject):
+    def write(obj, from_state, to_state, by, reason):
+        assignment = obj if subject == ReviewEvent.Subject.ASSIGNMENT else obj.assignment
+        ReviewEvent.objects.create(
+            assignment=assignment, subject=subject, from_state=from_state, to_state=to_state, by=by, reason=reason
+        )
+
+    return write
+
+
+def set_assignment_state(assignment, to, *, by, reason="", updates=None):
+    return transition(
+        assignment,
+        to,
+        allowed=ASSIGNMENT_ALLOWED,
+        by=by,
+        reason=reason,
+        history=_history(ReviewEvent.Subject.ASSIGNMENT),
+        updates=updates,
+    )
+
+
+def set_review_state(review, to, *, by, reason="", updates=None):
+    return transition(
+        review,
+        to,
+        allowed=REVIEW_ALLOWED,
+        by=by,
+        reason=reason,
+        history=_history(ReviewEvent.Subject.REVIEW),
+        updates=updates,
+    )
+
+
+def set_meeting_status(meeting, to, *, by, updates=None):
+    # The meeting's own fields (applied_by/at) are its audit; the applications log their decisions.
+    return transition(meeting, to, allowed=MEETING_ALLOWED, by=by, field="status", updates=updates)
+
+
+# --- the pool -----------------------------------------------------------------------------
+
+
+@dataclass
+class PoolMember:
+    user: User
+    institution: object  # where the expert works (their expert role's institution), may be None
+    affiliation_ids: frozenset
+    profile: ExpertProfile | None
+
+    @property
+    def topics(self):
+        return self.profile.topic_list if self.profile else []
+
+    @property
+    def is_available(self):
+        return self.profile is None or self.profile.is_active
+
+
+def expert_pool(district_id):
+    """The district's experts: users with the expert role there, their affiliations and profiles."""
+    roles = list(
+        RoleAssignment.objects.filter(role=Role.EXPERT, district_id=district_id, user__is_active=True)
+        .select_related("user", "institution")
+        .order_by("user__full_name", "pk")
+    )
+    user_ids = {r.user_id for r in roles}
+    affiliations = defaultdict(set)
+    for user_id, institution_id in RoleAssignment.objects.filter(
+        user_id__in=user_ids, institution__isnull=False
+    ).values_list("user_id", "institution_id"):
+        affiliations[user_id].add(institution_id)
+    profiles = {p.user_id: p for p in ExpertProfile.objects.filter(district_id=district_id, user_id__in=user_ids)}
+    members = {}
+    for role in roles:
+        if role.user_id not in members:
+            members[role.user_id] = PoolMember(
+                role.user, role.institution, frozenset(affiliations[role.user_id]), profiles.get(role.user_id)
+            )
+    return list(members.values())
+
+
+def conflict_refusal(expert, application):
+    """Why this expert may not review this application, or None. The rule nobody can bypass."""
+    if RoleAssignment.objects.filter(user=expert, institution_id=application.institution_id).exists():
+        return _("%(expert)s works at %(institution)s and cannot review its application.") % {
+            "expert": expert,
+            "institution": application.institution,
+        }
+    if ConflictDeclaration.objects.filter(expert=expert, institution_id=application.institution_id).exists():
+        return _("%(expert)s has declared a conflict of interest with %(institution)s.") % {
+            "expert": expert,
+            "institution": application.institution,
+        }
+    return None
+
+
+def _methodists_link(call):
+    return reverse("expertise:call", args=[call.pk])
+
+
+# --- assigning ----------------------------------------------------------------------------
+
+
+def _check_assignable(application, expert, due_date, today=None):
+    today = today or timezone.localdate()
+    if application.state not in Application.IN_EXPERTISE:
+        raise TransitionError(
+            _("%(institution)s: only an application admitted to expertise can get experts (it is «%(state)s».)")
+            % {"institution": application.institution, "state": application.get_state_display()}
+        )
+    if not expert.roles.filter(role=Role.EXPERT, district_id=application.call.district_id).exists():
+        raise TransitionError(_("%s is not an expert of this district.") % expert)
+    refusal = conflict_refusal(expert, application)
+    if refusal:
+        raise TransitionError(refusal)
+    if due_date is None or due_date < today:
+        raise TransitionError(_("Give a due date that is not in the past."))
+    if Assignment.objects.filter(application=application, expert=expert).exists():
+        raise TransitionError(
+            _("%(expert)s has already been asked to review %(institution)s.")
+            % {"expert": expert, "institution": application.institution}
+        )
+
+
+def _create(application, expert, due_date, by):
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                application=application,
+                expert=expert,
+                due_date=due_date,
+                assigned_by=by,
+                state_changed_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise TransitionError(
+            _("%(expert)s has already been asked to review %(institution)s.")
+            % {"expert": expert, "institution": application.institution}
+        ) from None
+    ReviewEvent.objects.create(
+        assignment=assignment, subject=ReviewEvent.Subject.ASSIGNMENT, from_state="", to_state=AState.ASSIGNED, by=by
+    )
+    if application.state == AppState.ADMITTED:
+        # The first expert starts the application's content expertise.
+        applications.start_expertise(application, by=by)
+    return assignment
+
+
+def _tell_experts(assignments):
+    by_expert = defaultdict(list)
+    for assignment in assignments:
+        by_expert[assignment.expert].append(assignment)
+    for expert, items in by_expert.items():
+        lines = "\n".join(
+            _("— %(call)s: %(institution)s, due %(due)s")
+            % {
+                "call": a.application.call,
+                "institution": _("application No. %d") % a.application.pk
+                if a.application.call.blind
+                else a.application.institution,
+                "due": date_format(a.due_date, "j E Y"),
+            }
+            for a in items
+        )
+        notify(
+            [expert],
+            kind="expertise_assigned",
+            title=_("You have new applications to review: %d") % len(items),
+            body=lines,
+            url=reverse("expertise:mine"),
+        )
+
+
+@transaction.atomic
+def assign_expert(application, expert, *, due_date, by, today=None):
+    """Ask one expert to review one application (by hand). The expert is told by mail.
+
+    Refused for an expert of the applicant institution, one who declared a conflict with
+    it, one outside the district's pool, or twice. Moves an admitted application to
+    «under expertise».
+    """
+    application = Application.objects.select_for_update().select_related("call", "institution").get(pk=application.pk)
+    _check_assignable(application, expert, due_date, today)
+    assignment = _create(application, expert, due_date, by)
+    _tell_experts([assignment])
+    return assignment
+
+
+def _targets_and_experts(call, cap):
+    members = [m for m in expert_pool(call.district_id) if m.is_available]
+    in_expertise = list(
+        Application.objects.filter(call=call, state__in=Application.IN_EXPERTISE)
+        .select_related("institution", "district_programme", "call", "call__status_kind")
+        .order_by("pk")
+    )
+    rows = Assignment.objects.filter(application__call=call).values_list("application_id", "expert_id", "state")
+    active = defaultdict(int)
+    asked = defaultdict(set)
+    load = defaultdict(int)
+    for application_id, expert_id, state in rows:
+        asked[application_id].add(expert_id)
+        if state in Assignment.ACTIVE:
+            active[application_id] += 1
+            load[expert_id] += 1
+    conflicts = defaultdict(set)
+    for expert_id, institution_id in ConflictDeclaration.objects.filter(
+        expert_id__in=[m.user.pk for m in members]
+    ).values_list("expert_id", "institution_id"):
+        conflicts[expert_id].add(institution_id)
+    experts = [
+        planning.Expert(
+            id=m.user.pk,
+            affiliation_ids=m.affiliation_ids,
+            conflict_ids=frozenset(conflicts[m.user.pk]),
+            topics=tuple(m.topics),
+            cap=min(cap, m.profile.max_load) if m.profile else cap,
+            load=load[m.user.pk],
+        )
+        for m in members
+    ]
+    targets = [
+        planning.Target(
+            id=a.pk,
+            institution_id=a.institution_id,
+            text=" ".join(
+                str(part) for part in (a.theme, a.district_programme or "", call.title, call.status_kind or "") if part
+            ),
+            active=active[a.pk],
+            excluded=frozenset(asked[a.pk]),
+        )
+        for a in in_expertise
+    ]
+    return members, in_expertise, experts, targets
+
+
+@dataclass
+class AutoResult:
+    created: list
+    short: list  # (application, how many experts it has, how many were wanted)
+
+
+@transaction.atomic
+def assign_automatically(call, *, per_application=DEFAULT_PER_APPLICATION, cap=DEFAULT_CAP, due_date, by, today=None):
+    """Give every application of the call in expertise `per_application` experts (see planning.plan).
+
+    Experts get one letter each listing their new applications; applications that could not
+    get enough experts (too few eligible or everyone at the cap) are returned in `short`.
+    """
+    today = today or timezone.localdate()
+    if per_application < 1 or cap < 1:
+        raise TransitionError(_("The number of experts and the cap must be at least 1."))
+    if due_date is None or due_date < today:
+        raise TransitionError(_("Give a due date that is not in the past."))
+    list(Call.objects.select_for_update().filter(pk=call.pk))  # one automatic run per call at a time
+    members, in_expertise, experts, targets = _targets_and_experts(call, cap)
+    users = {m.user.pk: m.user for m in members}
+    by_id = {a.pk: a for a in in_expertise}
+    created = []
+    for application_id, expert_id in planning.plan(experts, targets, per_application):
+        application = by_id[application_id]
+        expert = users[expert_id]
+        # The plan is checked again against the database: the rule holds whatever the planner did.
+        _check_assignable(application, expert, due_date, today)
+        created.append(_create(application, expert, due_date, by))
+    got = defaultdict(int)
+    for target in targets:
+        got[target.id] = target.active
+    for assignment in created:
+        got[assignment.application_id] += 1
+    short = [(by_id[t.id], got[t.id], per_application) for t in targets if got[t.id] < per_application]
+    _tell_experts(created)
+    return AutoResult(created, short)
+
+
+# --- CSV upload ---------------------------------------------------------------------------
+
+
+def decode_csv(content):
+    """Text of an uploaded CSV in UTF-8 (with or without BOM) or Windows-1251 (Excel's default)."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1251")
+
+
+HEADER_WORDS = {
+    "application": ("заявка", "№ заявки", "application", "оу", "учреждение", "institution"),
+    "expert": ("эксперт", "e-mail", "email", "почта", "expert"),
+    "due": ("срок", "due"),
+}
+
+
+def _columns(header):
+    found = {}
+    for index, cell in enumerate(header):
+        name = cell.strip().lower()
+        for key, words in HEADER_WORDS.items():
+            if key not in found and any(word in name for word in words):
+                found[key] = index
+                break
+    return found
+
+
+def _parse_date(text):
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@transaction.atomic
+def import_assignments(call, content, *, due_date, by, today=None):
+    """Assign experts from a CSV (application or institution; expert's e-mail; optional due date).
+
+    All or nothing: any bad row refuses the whole file, with every error listed by row
+    number; the conflict rule is checked for each row as for a hand assignment.
+    """
+    today = today or timezone.localdate()
+    text = decode_csv(content)
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise TransitionError(_("The file is empty."))
+    columns = _columns(rows[0])
+    if "application" not in columns or "expert" not in columns:
+        raise TransitionError(
+            _("The first row must name the columns: «Заявка» (or «ОУ»), «E-mail эксперта» and, optionally, «Срок».")
+        )
+    applications_by_key = {}
+    for application in (
+        Application.objects.filter(call=call).exclude(state=AppState.WITHDRAWN).select_related("institution", "call")
+    ):
+        applications_by_key[str(application.pk)] = application
+        applications_by_key[application.institution.short_name.lower()] = application
+    experts = {u.email.lower(): u for u in User.objects.filter(roles__role=Role.EXPERT, roles__district=call.district)}
+    errors, planned, seen = [], [], set()
+    for number, row in enumerate(rows[1:], start=2):
+        values = {name: row[index].strip() if index < len(row) else "" for name, index in columns.items()}
+        cell = values.__getitem__
+        key = cell("application").lower().lstrip("№").strip()
+        application = applications_by_key.get(key)
+        expert = experts.get(cell("expert").lower())
+        due = _parse_date(values["due"]) if values.get("due") else due_date
+        problem = None
+        if application is None:
+            problem = _("no application «%s» in this call") % cell("application")
+        elif expert is None:
+            problem = _("no expert of this district with the e-mail «%s»") % cell("expert")
+        elif values.get("due") and due is None:
+            problem = _("the due date «%s» is not a date like 31.05.2025") % values["due"]
+        elif (application.pk, expert.pk) in seen:
+            problem = _("the same expert and application appear twice")
+        else:
+            try:
+                _check_assignable(application, expert, due, today)
+            except TransitionError as error:
+                problem = str(error)
+        if problem:
+            errors.append(_("Row %(row)d: %(problem)s") % {"row": number, "problem": problem})
+        else:
+            seen.add((application.pk, expert.pk))
+            planned.append((application, expert, due))
+    if errors:
+        raise TransitionError(_("Nothing was assigned. ") + " ".join(errors))
+    if not planned:
+        raise TransitionError(_("The file has no rows under its header."))
+    created = []
+    for application, expert, due in planned:
+        application.refresh_from_db(fields=["state"])
+        created.append(_create(application, expert, due, by))
+    _tell_experts(created)
+    return created
+
+
+@transaction.atomic
+def remove_assignment(assignment, *, by):
+    """Take back an assignment made by mistake; refused once the expert has submitted their review."""
+    review = Review.objects.filter(assignment=assignment).first()
+    if review is not None and review.is_counted:
+        raise TransitionError(_("The expert has already submitted the review: the assignment cannot be removed."))
+    notify(
+        [assignment.expert],
+        kind="expertise_unassigned",
+        title=_("An application has been taken off your list: %s") % assignment.application.call,
+        url=reverse("expertise:mine"),
+    )
+    assignment.delete()
+
+
+# --- the expert ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decline(assignment, *, by, reason, conflict=False):
+    """The expert declines (or declares a conflict of interest); the methodists are told.
+
+    A declared conflict is remembered for the institution: the expert is never assigned
+    its applications again.
+    """
+    if not reason.strip():
+        raise TransitionError(_("Write the reason."))
+    if Review.objects.filter(assignment=assignment, state__in=Review.COUNTED).exists():
+        raise TransitionError(_("You have already submitted your review of this application."))
+    to = AState.CONFLICT if conflict else AState.DECLINED
+    set_assignment_state(assignment, to, by=by, reason=reason, updates={"decline_reason": reason})
+    application = assignment.application
+    if conflict:
+        ConflictDeclaration.objects.get_or_create(
+            expert=assignment.expert,
+            institution=application.institution,
+            defaults={"application": application, "reason": reason},
+        )
+    call = application.call
+    notify(
+        applications.methodists_of(call.district_id),
+        kind=f"expertise_{to}",
+        title=(
+            _("Conflict of interest declared: %(expert)s, %(institution)s")
+            if conflict
+            else _("Assignment declined: %(expert)s, %(institution)s")
+        )
+        % {"expert": assignment.expert, "institution": application.institution},
+        body=_("Call «%(call)s». Reason: %(reason)s\nAnother expert is needed.") % {"call": call, "reason": reason},
+        url=_methodists_link(call),
+    )
+    return assignment
+
+
+def edit_refusal(assignment, today=None):
+    """Why the expert cannot change their review now, or None."""
+    today = today or timezone.localdate()
+    call = assignment.application.call
+    if assignment.state in Assignment.WITHDRAWN:
+        return _("You have declined this assignment.")
+    if assignment.application.state not in Application.IN_EXPERTISE:
+        return _("The council has decided on this application: the review is closed.")
+    if call.expertise_ends and today > call.expertise_ends:
+        return _("The expertise of this call closed on %s: reviews can no longer be changed.") % date_format(
+            call.expertise_ends, "j E Y"
+        )
+    review = getattr(assignment, "review", None)
+    if review is not None and review.state == RState.FROZEN:
+        return _("This review is closed.")
+    return None
+
+
+def missing_for_submit(criteria, scores, recommendation):
+    """What a review lacks before it can be submitted (a list of Russian phrases)."""
+    missing = [
+        _("a score for «%s»") % c.name for c in criteria if c.required and scores.get(c.pk, (None, ""))[0] is None
+    ]
+    if not recommendation:
+        missing.append(_("a recommendation"))
+    return missing
+
+
+@transaction.atomic
+def save_review(assignment, *, by, scores, overall_comment="", recommendation="", today=None):
+    """Save what the expert typed: `scores` is {criterion_id: (value or None, comment)}.
+
+    Refused after the call's expertise closes or once the council has decided. A submitted
+    review stays editable until then but must stay complete.
+    """
+    assignment = Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
+    refusal = edit_refusal(assignment, today)
+    if refusal:
+        raise TransitionError(refusal)
+    criteria = list(assignment.application.call.criteria.all())
+    for criterion in criteria:
+        value = scores.get(criterion.pk, (None, ""))[0]
+        if value is not None and not criterion.scale_min <= value <= criterion.scale_max:
+            raise TransitionError(
+                _("«%(criterion)s»: the score must be from %(min)d to %(max)d.")
+                % {"criterion": criterion.name, "min": criterion.scale_min, "max": criterion.scale_max}
+            )
+    if recommendation and recommendation not in Review.Recommendation.values:
+        raise TransitionError(_("Choose a recommendation from the list."))
+    review, _created = Review.objects.get_or_create(assignment=assignment)
+    if review.state == RState.SUBMITTED:
+        missing = missing_for_submit(criteria, scores, recommendation)
+        if missing:
+            raise TransitionError(_("A submitted review must stay complete. Missing: %s.") % "; ".join(missing))
+    review.overall_comment = overall_comment
+    review.recommendation = recommendation
+    review.save(update_fields=["overall_comment", "recommendation", "updated_at"])
+    existing = {s.criterion_id: s for s in review.scores.all()}
+    for criterion in criteria:
+        value, comment = scores.get(criterion.pk, (None, ""))
+        score = existing.get(criterion.pk)
+        if score is None and (value is not None or comment):
+            Score.objects.create(review=review, criterion=criterion, value=value, comment=comment)
+        elif score is not None and (score.value, score.comment) != (value, comment):
+            score.value, score.comment = value, comment
+            score.save(update_fields=["value", "comment"])
+    if assignment.state == AState.ASSIGNED:
+        set_assignment_state(assignment, AState.ACCEPTED, by=by)
+    return review
+
+
+@transaction.atomic
+def submit_review(assignment, *, by, today=None):
+    """Hand in the saved review: complete or refused with what is missing. Completes the assignment."""
+    assignment = Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
+    refusal = edit_refusal(assignment, today)
+    if refusal:
+        raise TransitionError(refusal)
+    review = Review.objects.filter(assignment=assignment).first()
+    if review is None:
+        raise TransitionError(_("Score the application first."))
+    if review.state != RState.DRAFT:
+        raise TransitionError(_("The review has already been submitted."))
+    criteria = list(assignment.application.call.criteria.all())
+    scores = {s.criterion_id: (s.value, s.comment) for s in review.scores.all()}
+    missing = missing_for_submit(criteria, scores, review.recommendation)
+    if missing:
+        raise TransitionError(_("The review cannot be submitted yet. Missing: %s.") % "; ".join(missing))
+    set_review_state(review, RState.SUBMITTED, by=by, updates={"submitted_at": timezone.now()})
+    set_assignment_state(assignment, AState.COMPLETED, by=by)
+    return review
+
+
+@transaction.atomic
+def freeze_reviews(today=None):
+    """Close the submitted reviews of calls whose expertise has ended and of decided applications."""
+    today = today or timezone.localdate()
+    due = Review.objects.filter(state=RState.SUBMITTED).filter(
+        Q(assignment__application__call__expertise_ends__lt=today)
+        | Q(assignment__application__state__in=Application.DECIDED)
+    )
+    frozen = 0
+    for review in due.select_related("assignment"):
+        set_review_state(review, RState.FROZEN, by=None, reason=_("The expertise is closed."))
+        frozen += 1
+    return frozen
+
+
+# --- presentations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_presentation(application, *, starts_at, place, minutes=10, note="", by):
+    """Give an application in (or past) expertise a slot; its coordinators are told."""
+    if application.state not in Application.IN_EXPERTISE | Application.DECIDED:
+        raise TransitionError(_("Only an application admitted to expertise is presented."))
+    clash = (
+        Presentation.objects.filter(call=application.call, place=place, starts_at=starts_at)
+        .exclude(application=application)
+        .first()
+    )
+    if clash is not None:
+        raise TransitionError(_("This time and place is already given to %s.") % clash.application.institution)
+    presentation, _created = Presentation.objects.update_or_create(
+        application=application,
+        defaults={"call": application.call, "starts_at": starts_at, "place": place, "minutes": minutes, "note": note},
+    )
+    notify(
+        applications.coordinators_of(application.institution),
+        kind="expertise_presentation",
+        title=_("Public presentation: %s") % application.call,
+        body=_("Your presentation: %(when)s, %(place)s.")
+        % {"when": date_format(timezone.localtime(starts_at), "j E Y, H:i"), "place": place},
+        url=reverse("expertise:my_presentations"),
+    )
+    return presentation
+
+
+# --- councils -----------------------------------------------------------------------------
+
+
+def _require_editable(meeting):
+    if not meeting.is_editable:
+        raise TransitionError(_("The decisions of this meeting have been applied: it can no longer be changed."))
+
+
+@transaction.atomic
+def add_to_agenda(meeting, applications_to_add):
+    """Put applications in expertise on the meeting's agenda (each once), after what is there."""
+    _require_editable(meeting)
+    on_agenda = set(meeting.agenda.values_list("application_id", flat=True))
+    order = meeting.agenda.count()
+    added = []
+    for application in applications_to_add:
+        if application.call.district_id != meeting.district_id:
+            raise TransitionError(_("The application belongs to another district."))
+        if application.pk in on_agenda or application.state not in Application.IN_EXPERTISE:
+            continue
+        order += 1
+        added.append(AgendaItem.objects.create(meeting=meeting, application=application, order=order))
+        on_agenda.add(application.pk)
+    return added
+
+
+@transaction.atomic
+def record_decisions(meeting, formset, *, by):
+    """Save the decisions and votes typed for the agenda; the meeting counts as held."""
+    _require_editable(meeting)
+    formset.save()
+    if meeting.status == MStatus.DRAFT and meeting.agenda.exclude(decision="").exists():
+        set_meeting_status(meeting, MStatus.HELD, by=by)
+    return meeting
+
+
+@transaction.atomic
+def apply_decisions(meeting, *, by):
+    """Carry out every decision of the meeting at once.
+
+    «Award» enters the status into the registry (a competition) or accepts the report/talk;
+    «not award» records the refusal; «return» tells the applicant what to revise. The
+    coordinators of each institution are told the decision with its reasons; the reviews of
+    decided applications are closed. All or nothing.
+    """
+    meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(meeting)
+    items = list(
+        meeting.agenda.filter(application__isnull=False).select_related(
+            "application__call__status_kind", "application__institution"
+        )
+    )
+    if not items:
+        raise TransitionError(_("The agenda has no applications to decide on."))
+    undecided = [str(item.application.institution) for item in items if not item.decision]
+    if undecided:
+        raise TransitionError(_("No decision yet on: %s.") % ", ".join(undecided))
+    body = f"{meeting.get_kind_display()} ({meeting.district.centre_name or meeting.district})"
+    Decision = AgendaItem.Decision
+    for item in items:
+        application = (
+            Application.objects.select_for_update().select_related("call", "institution").get(pk=item.application_id)
+        )
+        if application.state not in Application.IN_EXPERTISE:
+            raise TransitionError(
+                _("%(institution)s: the application is «%(state)s», not in expertise.")
+                % {"institution": application.institution, "state": application.get_state_display()}
+            )
+        reason = item.reasons or item.get_decision_display()
+        if item.decision == Decision.AWARD and application.call.purpose == Call.Purpose.STATUS:
+            applications.award_status(
+                application,
+                by=by,
+                decision_body=body[:300],
+                protocol_number=meeting.number,
+                decision_date=meeting.date,
+                reason=reason,
+            )
+        elif item.decision in (Decision.AWARD, Decision.NOT_AWARD):
+            applications.decide(application, awarded=item.decision == Decision.AWARD, reason=reason, by=by)
+        else:
+            notify(
+                applications.coordinators_of(application.institution),
+                kind="expertise_return",
+                title=_("The council returns the application for revision: «%s»") % application.call,
+                body=reason,
+                url=reverse("applications:detail", args=[application.pk]),
+            )
+    freeze_reviews()
+    set_meeting_status(meeting, MStatus.APPLIED, by=by, updates={"applied_by": by, "applied_at": timezone.now()})
+    return meeting

@@ -1,0 +1,82 @@
+"""Every list page makes the same number of queries at 1 and at 25 rows."""
+
+import pytest
+from django.urls import reverse
+
+from expertise import services
+from tests.factories import InstitutionFactory
+
+from .factories import application_in_expertise, assign, expert, expertise_call, meeting, scores_of
+
+
+def _applications(world, rows, call=None):
+    call = call or expertise_call(world)
+    made = []
+    for index in range(rows):
+        institution = world.institution if index == 0 else InstitutionFactory(district=world.district)
+        made.append(application_in_expertise(world, call=call, institution=institution))
+    return call, made
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_queries_of_my_assignments(world, login, django_assert_num_queries, rows):
+    _call, applications = _applications(world, rows)
+    for application in applications:
+        assign(application, world.users.expert)
+    client = login(world.users.expert)
+    with django_assert_num_queries(5):
+        assert client.get(reverse("expertise:mine")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_queries_of_the_results(world, login, django_assert_num_queries, rows):
+    call, applications = _applications(world, rows)
+    people = [expert(world), expert(world)]
+    for application in applications:
+        for person in people:
+            assignment = assign(application, person)
+            services.save_review(
+                assignment, by=person, scores=scores_of(application, [1, 2, 3]), recommendation="award"
+            )
+            services.submit_review(assignment, by=person)
+    client = login(world.users.methodist)
+    with django_assert_num_queries(9):
+        assert client.get(reverse("expertise:results", args=[call.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_queries_of_the_assignment_page(world, login, django_assert_num_queries, rows):
+    call, applications = _applications(world, rows)
+    for application in applications:
+        assign(application, world.users.expert)
+    client = login(world.users.methodist)
+    with django_assert_num_queries(12):
+        assert client.get(reverse("expertise:call", args=[call.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_queries_of_the_calls(world, login, django_assert_num_queries, rows):
+    for _ in range(rows):
+        _applications(world, 1)
+    client = login(world.users.methodist)
+    with django_assert_num_queries(5):
+        assert client.get(reverse("expertise:calls")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_queries_of_the_councils(world, login, django_assert_num_queries, rows):
+    for index in range(rows):
+        meeting(world, number=str(index + 1), chair=world.users.methodist)
+    client = login(world.users.methodist)
+    with django_assert_num_queries(5):
+        assert client.get(reverse("expertise:councils")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_queries_of_a_council(world, login, django_assert_num_queries, rows):
+    call, applications = _applications(world, rows)
+    council = meeting(world)
+    services.add_to_agenda(council, applications)
+    client = login(world.users.methodist)
+    with django_assert_num_queries(13):
+        assert client.get(reverse("expertise:council", args=[council.pk])).status_code == 200

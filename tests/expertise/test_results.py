@@ -1,0 +1,126 @@
+"""The results of a call: ranking arithmetic by hand, flags, progress, the page and the XLSX."""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from applications.models import Criterion
+from expertise import results, selectors, services
+from tests.factories import InstitutionFactory
+
+from .factories import application_in_expertise, assign, expert, expertise_call, scores_of
+
+D = Decimal
+
+
+def _reviewed(world, call, rows, institution=None):
+    application = application_in_expertise(world, call=call, institution=institution)
+    for values in rows:
+        person = expert(world)
+        assignment = assign(application, person)
+        services.save_review(
+            assignment, by=person, scores=scores_of(application, values, "довод"), recommendation="award"
+        )
+        services.submit_review(assignment, by=person)
+    return application
+
+
+def _call(world):
+    call = expertise_call(world, disagreement_threshold=2)
+    for criterion, weight in zip(call.criteria.all(), ("2", "1", "0.5"), strict=True):
+        Criterion.objects.filter(pk=criterion.pk).update(weight=weight)
+    return call
+
+
+def test_ranking_arithmetic_by_hand(world):
+    call = _call(world)
+    # Totals with weights 2, 1, 0.5: 3·2+2+2·0.5 = 9; 1·2+1+0 = 3; 2·2+3+2·0.5 = 8 → mean 20/3, spread 6.
+    split = _reviewed(world, call, [(3, 2, 2), (1, 1, 0), (2, 3, 2)])
+    # One review: 3·2+3+3·0.5 = 10.5.
+    single = _reviewed(world, call, [(3, 3, 3)], InstitutionFactory(district=world.district))
+    draft_expert = expert(world)
+    services.save_review(assign(single, draft_expert), by=draft_expert, scores=scores_of(single, [0, 0, 0]))
+    # 2·2+2+2·0.5 = 7 and 2·2+2+1·0.5 = 6.5 → mean 6.75, spread 0.5 (under the threshold).
+    close = _reviewed(world, call, [(2, 2, 2), (2, 2, 1)], InstitutionFactory(district=world.district))
+    found = selectors.call_results(call)
+    table = [(r.rank, r.application.pk, r.total, r.spread, r.disagreement) for r in found.rows]
+    assert table == [
+        (1, single.pk, D("10.50"), D("0.00"), False),
+        (2, close.pk, D("6.75"), D("0.50"), False),
+        (3, split.pk, D("6.67"), D("6.00"), True),
+    ]
+    split_row = found.rows[2]
+    assert split_row.totals == [D("9"), D("3"), D("8")]
+    assert split_row.criteria_values == [(D("2.00"), D("2.00")), (D("2.00"), D("2.00")), (D("1.33"), D("2.00"))]
+    assert [r.application.pk for r in found.flagged] == [split.pk]
+    assert (found.done, found.assigned) == (6, 7)
+
+
+def test_equal_totals_share_a_place_and_unscored_come_last():
+    rows = [
+        results.row_for(key, {1: D(1)}, reviews, 2)
+        for key, reviews in (("a", [{1: 2}]), ("b", []), ("c", [{1: 2}]), ("d", [{1: 3}]))
+    ]
+    assert [(r.key, r.rank) for r in results.rank(rows)] == [("d", 1), ("a", 2), ("c", 2), ("b", None)]
+
+
+def test_an_unscored_optional_criterion_counts_zero():
+    assert results.expert_total({1: D(2), 2: D(1)}, {1: 3}) == D(6)
+
+
+def test_overdue_reviews_are_listed(world):
+    call = expertise_call(world)
+    assignment = assign(application_in_expertise(world, call=call), world.users.expert, days=-1)
+    found = selectors.call_results(call)
+    assert found.overdue == [assignment]
+
+
+def test_the_results_page_shows_the_ranking_and_the_flag(world, login):
+    call = _call(world)
+    _reviewed(world, call, [(3, 3, 3), (0, 0, 0)])
+    assign(
+        application_in_expertise(world, call=call, institution=InstitutionFactory(district=world.district)),
+        world.users.expert,
+        days=-2,
+    )
+    body = login(world.users.district_office).get(reverse("expertise:results", args=[call.pk])).content.decode()
+    assert 'data-flag="disagreement"' in body and "расхождение экспертов" in body
+    assert "2 из 3" in body
+    assert "Просроченные экспертизы" in body
+
+
+def test_the_xlsx_has_every_review_in_full(world, login):
+    call = _call(world)
+    application = _reviewed(world, call, [(3, 2, 2), (1, 1, 0)])
+    response = login(world.users.methodist).get(reverse("expertise:results_xlsx", args=[call.pk]))
+    book = load_workbook(BytesIO(response.content))
+    ranking, reviews = book.worksheets
+    assert ranking.title == "Рейтинг" and reviews.title == "Экспертизы"
+    assert [c.value for c in ranking[2]][:6] == [1, "ГБОУ лицей № 590", application.theme, "на экспертизе", 2, 6]
+    header = [c.value for c in reviews[1]]
+    assert "Актуальность: балл" in header and "Актуальность: комментарий" in header
+    lines = [[c.value for c in row] for row in reviews.iter_rows(min_row=2)]
+    assert len(lines) == 2
+    assert lines[0][4] == 9.0 and lines[0][5] == 3 and lines[0][6] == "довод"
+    assert lines[0][-1] == "присвоить статус"
+
+
+def test_the_expertise_end_is_a_date_the_methodist_sets(world, login):
+    call = expertise_call(world)
+    end = timezone.localdate() + datetime.timedelta(days=3)
+    response = login(world.users.methodist).post(
+        reverse("expertise:call_settings", args=[call.pk]),
+        {"blind": "on", "disagreement_threshold": "1.5", "expertise_ends": end.isoformat()},
+    )
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert (call.blind, call.reviews_hidden_until_submitted, call.disagreement_threshold, call.expertise_ends) == (
+        True,
+        False,
+        D("1.5"),
+        end,
+    )
