@@ -34,13 +34,19 @@ def article_can_be_withdrawn(user, article):
     return article is not None and article.state in article.WITHDRAWABLE
 
 
+@rules.predicate
+def article_is_handed_in(user, article):
+    """A draft is the author's own business until it is sent to the editor."""
+    return article is not None and article.state != article.State.DRAFT
+
+
 edits_collections = is_superuser | is_editor_of | is_methodist_of
 
 rules.add_perm("publications.use_desk", is_superuser | is_editor | is_methodist)
 rules.add_perm("publications.write_articles", is_coordinator)
 rules.add_perm("publications.manage_collection", edits_collections)
-rules.add_perm("publications.review_article", edits_collections)
-rules.add_perm("publications.open_article", is_coordinator_of | edits_collections)
+rules.add_perm("publications.review_article", edits_collections & article_is_handed_in)
+rules.add_perm("publications.open_article", is_coordinator_of | (edits_collections & article_is_handed_in))
 rules.add_perm("publications.edit_article", is_coordinator_of & article_is_editable)
 rules.add_perm("publications.submit_article", is_coordinator_of & article_is_with_author)
 rules.add_perm("publications.withdraw_article", is_coordinator_of & article_can_be_withdrawn)

@@ -52,9 +52,10 @@ def articles_visible_to(user):
         return articles.none()
     if user.is_superuser:
         return articles
+    # Editors see what was handed in; drafts stay with their authors.
     return articles.filter(
         Q(institution__in=user.coordinated_institution_ids)
-        | Q(collection__district__in=user.district_ids(*EDITOR_ROLES))
+        | (Q(collection__district__in=user.district_ids(*EDITOR_ROLES)) & ~Q(state=Article.State.DRAFT))
     )
 
 

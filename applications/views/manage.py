@@ -47,6 +47,8 @@ def call_applications(request, pk):
             "state": state,
             "states": [s for s in Application.State if s != Application.State.DRAFT],
             "can_extend": request.user.has_perm("applications.grant_extension", call),
+            "can_check": request.user.has_perm("applications.check_application", call),
+            "waiting_check": Application.WAITING_CHECK,
             "extensions": call.extensions.select_related("institution"),
         },
     )

@@ -238,3 +238,19 @@ def test_a_save_from_a_second_tab_cannot_undo_a_submission(world):
     article.refresh_from_db()
     assert article.state == Article.State.SUBMITTED
     assert article.title != "Другое название"
+
+
+def test_an_unsent_draft_is_invisible_to_the_editor(world, client):
+    from django.urls import reverse
+
+    from publications import services
+    from tests.publications.factories import article_for
+
+    article = article_for(world)
+    client.force_login(world.users.editor)
+    review = reverse("publications:article_review", args=[article.pk])
+    assert client.get(reverse("publications:article_detail", args=[article.pk])).status_code == 404
+    assert client.post(review, {"action": "comment", "comment": "Сократите введение"}).status_code == 404
+    assert not article.events.exists()
+    services.submit_article(article, by=world.users.coordinator)
+    assert client.get(reverse("publications:article_detail", args=[article.pk])).status_code == 200
