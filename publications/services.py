@@ -6,7 +6,9 @@ change status only in `change_collection_status`.
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
@@ -396,7 +398,8 @@ def request_build(collection, *, by):
 
     if not collection.articles.filter(state=S.ACCEPTED).exists():
         raise TransitionError(_("There are no accepted articles to put in the book."))
-    if collection.builds.filter(state__in=[BookBuild.State.QUEUED, BookBuild.State.RUNNING]).exists():
+    busy = Q(state=BookBuild.State.QUEUED) | Q(state=BookBuild.State.RUNNING, started_at__gte=_stale_before())
+    if collection.builds.filter(busy).exists():
         raise TransitionError(_("The book is already being built. Wait for it to finish."))
     Collection.objects.select_for_update().filter(pk=collection.pk).first()
     version = (collection.builds.aggregate(m=Max("version"))["m"] or 0) + 1
@@ -405,14 +408,33 @@ def request_build(collection, *, by):
     return build
 
 
+def _stale_before():
+    """A build still «running» since before this moment lost its worker (killed, out of memory).
+
+    The window is longer than the task's hard time limit, so a build that is really still
+    running is never taken over; BOOK_BUILD_STALE_SECONDS shortens it in the fault tests.
+    """
+    return timezone.now() - timedelta(seconds=getattr(settings, "BOOK_BUILD_STALE_SECONDS", 35 * 60))
+
+
 def claim_build(build_id):
-    """Take a queued build for this worker; False if another run already has (or had) it."""
-    return (
-        BookBuild.objects.filter(pk=build_id, state=BookBuild.State.QUEUED).update(
-            state=BookBuild.State.RUNNING, started_at=timezone.now(), progress=5
+    """Take a queued build for this worker, or one whose worker died; False if another run has it.
+
+    A message redelivered after a worker was killed (acks late) finds its build «running» with
+    an old start: it is taken over and built from the start, its partial article PDFs dropped.
+    """
+    now = timezone.now()
+    claimable = Q(state=BookBuild.State.QUEUED) | Q(state=BookBuild.State.RUNNING, started_at__lt=_stale_before())
+    with transaction.atomic():
+        claimed = (
+            BookBuild.objects.filter(claimable, pk=build_id).update(
+                state=BookBuild.State.RUNNING, started_at=now, progress=5
+            )
+            == 1
         )
-        == 1
-    )
+        if claimed:
+            ArticlePdf.objects.filter(build_id=build_id).delete()
+    return claimed
 
 
 def _progress(build_id):

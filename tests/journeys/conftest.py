@@ -1,0 +1,120 @@
+"""Journeys through the portal in a real browser: Playwright driving Debian's Chromium.
+
+The portal is served by pytest-django's `live_server` (a real HTTP server in a thread, on a
+transactional test database), the demo data is loaded for every journey, and screenshots
+of the key pages go to tests/output/screenshots/ (kept by CI as artefacts, never committed).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for one module's journeys.
+
+    Playwright's synchronous API keeps an event loop in this thread while it runs, and Django
+    refuses ORM calls from a thread with a running loop. The journeys' ORM calls between
+    browser steps are ordinary synchronous code, so the guard is lifted while the browser is
+    open, and only then (module scope: later tests get the guard back).
+    """
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo district with a user for every role (password `demo12345`)."""
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", stdout=quiet)
+    # The demo's own letters are not the journey's.
+    mail.outbox.clear()
+
+
+class Visit:
+    """One person's browser window on the live portal."""
+
+    def __init__(self, browser, live_server, journey, counter):
+        self.context = browser.new_context(
+            locale="ru-RU", timezone_id="Europe/Moscow", viewport={"width": 1366, "height": 900}, accept_downloads=True
+        )
+        self.context.set_default_timeout(20_000)
+        self.page = self.context.new_page()
+        self.base = live_server.url
+        self.journey = journey
+        self.counter = counter
+
+    def go(self, path):
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.ok, f"{path}: {response.status if response else 'no response'}"
+        return self.page
+
+    def login(self, email):
+        page = self.go("/accounts/login/")
+        page.fill("input[name=username]", email)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"{email} could not log in"
+        return page
+
+    def shot(self, name):
+        """A full-page screenshot named by the journey and step, in the order taken."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.counter[0] += 1
+        safe = re.sub(r"[^a-z0-9_-]+", "-", name.lower())
+        path = SCREENSHOTS / f"{self.journey}-{self.counter[0]:02d}-{safe}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def shot_counter():
+    """Screenshots of one module are numbered in the order taken, across its journeys."""
+    return [0]
+
+
+@pytest.fixture
+def visit(browser, live_server, request, shot_counter):
+    """Open a browser window: `visit("coordinator@demo.local")` logs that person in."""
+    opened = []
+    journey = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+
+    def _open(email=None):
+        window = Visit(browser, live_server, journey, shot_counter)
+        opened.append(window)
+        if email:
+            window.login(email)
+        return window
+
+    yield _open
+    for window in opened:
+        window.close()
