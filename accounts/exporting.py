@@ -11,6 +11,9 @@ from innovation_portal import exports
 
 from .models import ExportJob
 
+# A job «being made» for longer than this lost its worker and may be taken over.
+STALE = timedelta(minutes=30)
+
 
 class ExportRefused(Exception):
     pass
@@ -31,7 +34,7 @@ def start_export(user, name, params):
 def claim(job_id):
     """Take a queued job (or one whose worker died) for running; False if another has it or it is done."""
     now = timezone.now()
-    stale = now - timedelta(minutes=30)
+    stale = now - STALE
     return (
         ExportJob.objects.filter(pk=job_id)
         .filter(state=ExportJob.State.QUEUED)

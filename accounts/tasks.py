@@ -74,3 +74,16 @@ def run_export(*, job_id):
 @shared_task(name="accounts.purge_exports")
 def purge_exports():
     return exporting.purge()
+
+
+@shared_task(name="accounts.resume_stale_exports")
+def resume_stale_exports():
+    """Re-send exports whose message was lost or whose worker died (the claim ignores duplicates)."""
+    now = timezone.now()
+    stuck = ExportJob.objects.filter(state=ExportJob.State.QUEUED, created_at__lt=now - timedelta(minutes=10)) | (
+        ExportJob.objects.filter(state=ExportJob.State.RUNNING, started_at__lt=now - exporting.STALE)
+    )
+    ids = list(stuck.values_list("pk", flat=True)[:200])
+    for pk in ids:
+        run_export.delay(job_id=pk)
+    return len(ids)

@@ -28,6 +28,8 @@ app.conf.update(
     # Redis redelivers an unacknowledged message after the visibility timeout. It must be
     # longer than the longest countdown/ETA we schedule (reminders are planned at most a
     # day ahead) and the longest task, or the message would run twice while still waiting.
+    # A job whose worker died is therefore picked up sooner by the beat's resume-stale-*
+    # sweeps below, not by waiting for this timeout.
     broker_transport_options={"visibility_timeout": 60 * 60 * 26},
     result_backend_transport_options={"visibility_timeout": 60 * 60 * 26},
     # A runaway task (a WeasyPrint render on a pathological document) must not pin a
@@ -53,6 +55,9 @@ app.conf.beat_schedule = {
     "send-pending-mail": {"task": "accounts.send_pending_mail", "schedule": crontab(minute="*/10")},
     "weekly-digest": {"task": "accounts.weekly_digest", "schedule": crontab(hour=8, minute=0, day_of_week=1)},
     "purge-exports": {"task": "accounts.purge_exports", "schedule": crontab(hour=3, minute=30)},
+    # Long jobs whose worker died are otherwise redelivered only after the visibility timeout.
+    "resume-stale-exports": {"task": "accounts.resume_stale_exports", "schedule": crontab(minute="*/10")},
+    "resume-stale-builds": {"task": "publications.tasks.resume_stale_builds", "schedule": crontab(minute="*/10")},
 }
 
 app.autodiscover_tasks()

@@ -398,7 +398,7 @@ def request_build(collection, *, by):
 
     if not collection.articles.filter(state=S.ACCEPTED).exists():
         raise TransitionError(_("There are no accepted articles to put in the book."))
-    busy = Q(state=BookBuild.State.QUEUED) | Q(state=BookBuild.State.RUNNING, started_at__gte=_stale_before())
+    busy = Q(state=BookBuild.State.QUEUED) | Q(state=BookBuild.State.RUNNING, started_at__gte=stale_before())
     if collection.builds.filter(busy).exists():
         raise TransitionError(_("The book is already being built. Wait for it to finish."))
     Collection.objects.select_for_update().filter(pk=collection.pk).first()
@@ -408,7 +408,7 @@ def request_build(collection, *, by):
     return build
 
 
-def _stale_before():
+def stale_before():
     """A build still «running» since before this moment lost its worker (killed, out of memory).
 
     The window is longer than the task's hard time limit, so a build that is really still
@@ -424,7 +424,7 @@ def claim_build(build_id):
     an old start: it is taken over and built from the start, its partial article PDFs dropped.
     """
     now = timezone.now()
-    claimable = Q(state=BookBuild.State.QUEUED) | Q(state=BookBuild.State.RUNNING, started_at__lt=_stale_before())
+    claimable = Q(state=BookBuild.State.QUEUED) | Q(state=BookBuild.State.RUNNING, started_at__lt=stale_before())
     with transaction.atomic():
         claimed = (
             BookBuild.objects.filter(claimable, pk=build_id).update(

@@ -169,3 +169,27 @@ def test_weekly_digest_lists_overdue_items_once_a_week(world, django_capture_on_
         due._providers.remove(provider)
     assert "Заявка № 7 ждёт технической экспертизы" in mail.outbox[0].body
     assert mail.outbox[0].subject == "Просрочено на этой неделе: 1"
+
+
+def test_a_stuck_export_is_resumed_by_the_sweep(world, institution_list_export):
+    from accounts.tasks import resume_stale_exports
+
+    job = ExportJob.objects.create(
+        user=world.users.methodist,
+        name="test.institutions",
+        params={"district": world.district.pk},
+        title="x",
+        state=ExportJob.State.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=45),
+    )
+    fresh = ExportJob.objects.create(
+        user=world.users.methodist,
+        name="test.institutions",
+        params={"district": world.district.pk},
+        title="y",
+        state=ExportJob.State.RUNNING,
+        started_at=timezone.now(),
+    )
+    assert resume_stale_exports.apply().get() == 1
+    assert ExportJob.objects.get(pk=job.pk).state == ExportJob.State.DONE
+    assert ExportJob.objects.get(pk=fresh.pk).state == ExportJob.State.RUNNING

@@ -178,3 +178,27 @@ def test_the_page_estimate_counts_pages_on_the_books_layout(world):
     pages = services.estimate_length(long)
     assert 4 <= pages <= 7, pages
     assert not long.length_warning
+
+
+def test_a_build_left_running_by_a_dead_worker_is_resumed_by_the_sweep(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from publications.models import BookBuild
+    from publications.tasks import resume_stale_builds
+    from tests.publications.factories import article_for, collection_for
+
+    collection = collection_for(world)
+    article_for(world, collection=collection, state="accepted")
+    build = BookBuild.objects.create(
+        collection=collection,
+        version=1,
+        state=BookBuild.State.RUNNING,
+        started_at=timezone.now() - timedelta(hours=1),
+        progress=30,
+    )
+    assert resume_stale_builds.apply().get() == 1
+    build.refresh_from_db()
+    assert build.state == BookBuild.State.DONE
+    assert build.pdf
