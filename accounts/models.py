@@ -119,7 +119,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an e-mail address. What they may do comes from their roles."""
 
     email = models.EmailField(_("e-mail"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -110,6 +110,7 @@ class CallAdmin(DistrictScopedAdmin):
                     ("expertise_starts", "expertise_ends"),
                     "presentation_date",
                     "decision_date",
+                    "reminder_offsets",
                 ]
             },
         ),

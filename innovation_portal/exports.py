@@ -36,3 +36,11 @@ def get(name):
 
 def autodiscover():
     autodiscover_modules("exports")
+
+
+def int_param(params, name):
+    """A whole-number parameter of an export (they arrive as form strings); None when missing or bad."""
+    try:
+        return int(str(params.get(name, "")).strip())
+    except ValueError:
+        return None

@@ -27,6 +27,10 @@ from django.utils.translation import gettext_lazy, ngettext
 # Offsets (days before the deadline; negative: after) when neither the district nor the object
 # says otherwise.
 DEFAULT_OFFSETS = (7, 1, -1)
+# Kinds whose default differs: an event has no «overdue» (it is held or not), so it reminds before only.
+KIND_DEFAULTS = {"plan_item": (7, 1)}
+# The largest offset anyone may set (parse_offsets refuses more).
+MAX_DAYS = 365
 # A reminder whose moment passed longer ago than this is not sent late (the beat was down).
 CATCH_UP = timedelta(days=2)
 
@@ -74,10 +78,69 @@ def parse_offsets(text):
     return values
 
 
+def validate_offsets(text):
+    """A model field validator: blank is fine (the district's default applies), else «7, 1, -1»."""
+    from django.core.exceptions import ValidationError
+
+    if not str(text or "").strip():
+        return
+    try:
+        parse_offsets(text)
+    except ValueError:
+        raise ValidationError(
+            _("Write whole numbers of days separated by commas, e.g. «7, 1, -1» (at most 365)."), code="offsets"
+        ) from None
+
+
+def object_offsets(text):
+    """An object's own offsets («7, 1» → (7, 1)); None when blank or unreadable, so the default applies."""
+    try:
+        return parse_offsets(text) if str(text or "").strip() else None
+    except ValueError:
+        return None
+
+
+def default_offsets(kind):
+    return KIND_DEFAULTS.get(kind, DEFAULT_OFFSETS)
+
+
+def window(kind, now):
+    """The due moments whose reminders can fire at `now` under the kind's default and district offsets.
+
+    A source narrows its query to this window, plus the widest window (see `wide_window`)
+    for objects that carry their own offsets, so it never loads deadlines that cannot remind.
+    """
+    from accounts.models import ReminderSetting
+
+    offsets = set(default_offsets(kind))
+    for text in ReminderSetting.objects.filter(kind=kind).values_list("offsets", flat=True):
+        offsets.update(object_offsets(text) or ())
+    ahead = max(max(offsets), 0)
+    behind = max(-min(offsets), 0)
+    return now - timedelta(days=behind) - CATCH_UP, now + timedelta(days=ahead)
+
+
+def wide_window(now):
+    return now - timedelta(days=MAX_DAYS) - CATCH_UP, now + timedelta(days=MAX_DAYS)
+
+
+def coordinators_by_institution(institution_ids):
+    """{institution id: [its active coordinators]} in one query: the usual recipients of a reminder."""
+    from accounts.models import RoleAssignment
+
+    found = {}
+    rows = RoleAssignment.objects.filter(
+        role=RoleAssignment.Role.COORDINATOR, institution_id__in=list(institution_ids), user__is_active=True
+    ).select_related("user")
+    for row in rows.order_by("user_id"):
+        found.setdefault(row.institution_id, []).append(row.user)
+    return found
+
+
 def offsets_for(deadline, district_settings):
     if deadline.offsets:
         return tuple(deadline.offsets)
-    return district_settings.get((deadline.district_id, deadline.kind), DEFAULT_OFFSETS)
+    return district_settings.get((deadline.district_id, deadline.kind), default_offsets(deadline.kind))
 
 
 def _district_settings():

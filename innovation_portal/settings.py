@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "expertise",
     "ratings",
     "publications",
+    "innovation_portal.reports",
 ]
 
 MIDDLEWARE = [

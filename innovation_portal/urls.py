@@ -19,6 +19,7 @@ urlpatterns = [
     path("expertise/", include("expertise.urls")),
     path("ratings/", include("ratings.urls")),
     path("publications/", include("publications.urls")),
+    path("reports/", include("innovation_portal.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

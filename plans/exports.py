@@ -7,7 +7,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from innovation_portal import exports as background
 from innovation_portal.pdf import render_pdf
 
 from .models import Plan, PlanItem
@@ -298,3 +300,77 @@ def calendar_ics(name, items):
 def plan_ics(plan):
     items = list(plan.items.select_related("plan", "host_institution").order_by("order"))
     return calendar_ics(f"{plan.district.short_name}: {Plan.Kind(plan.kind).label} {plan.period_label}", items)
+
+
+# --- Made in the background (innovation_portal.exports) -----------------------------------
+#
+# The same files as the direct downloads above, for a large plan: the user presses the
+# button, watches the progress bar and downloads when ready. The rules are the pages' rules.
+
+
+def _plan(user, params, visible):
+    from .selectors import report_plans, visible_plans
+
+    plan_id = background.int_param(params, "plan")
+    queryset = (visible_plans if visible else report_plans)(user)
+    return queryset.filter(pk=plan_id).first() if plan_id else None
+
+
+def _stem(plan):
+    return f"plan-{plan.district.slug}-{plan.period_label.replace('/', '-')}-{plan.pk}"
+
+
+def _plan_title(params, label):
+    plan = Plan.objects.select_related("district").filter(pk=background.int_param(params, "plan")).first()
+    return f"{label}: {plan.title[:200]} ({plan.district.short_name})" if plan else label
+
+
+@background.register("plans.plan_pdf", label=gettext_lazy("Plan of events (PDF)"))
+class PlanPdfExport:
+    @staticmethod
+    def allowed(user, params):
+        return _plan(user, params, visible=True) is not None
+
+    @staticmethod
+    def title(params):
+        return _plan_title(params, _("Plan of events (PDF)"))
+
+    @staticmethod
+    def build(params, progress):
+        plan = Plan.objects.select_related("district").get(pk=background.int_param(params, "plan"))
+        progress(20)
+        return f"{_stem(plan)}.pdf", plan_pdf(plan)
+
+
+@background.register("plans.plan_xlsx", label=gettext_lazy("Plan of events (XLSX)"))
+class PlanXlsxExport:
+    @staticmethod
+    def allowed(user, params):
+        return _plan(user, params, visible=True) is not None
+
+    @staticmethod
+    def title(params):
+        return _plan_title(params, _("Plan of events (XLSX)"))
+
+    @staticmethod
+    def build(params, progress):
+        plan = Plan.objects.select_related("district").get(pk=background.int_param(params, "plan"))
+        progress(20)
+        return f"{_stem(plan)}.xlsx", plan_xlsx(plan)
+
+
+@background.register("plans.report_pdf", label=gettext_lazy("Execution report (PDF)"))
+class ExecutionPdfExport:
+    @staticmethod
+    def allowed(user, params):
+        return _plan(user, params, visible=False) is not None
+
+    @staticmethod
+    def title(params):
+        return _plan_title(params, _("Execution report (PDF)"))
+
+    @staticmethod
+    def build(params, progress):
+        plan = Plan.objects.select_related("district").get(pk=background.int_param(params, "plan"))
+        progress(20)
+        return f"{_stem(plan)}-execution.pdf", execution_report_pdf(plan)

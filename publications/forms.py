@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Institution, RoleAssignment, User
 from innovation_portal.files import FileValidator
@@ -91,7 +92,7 @@ class ReviewForm(forms.Form):
         ("comment", _("Comment")),
         ("revise", _("Request revisions")),
         ("accept", _("Accept")),
-        ("reject", _("Decline")),
+        ("reject", pgettext_lazy("article", "Decline")),
     ]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
     section = forms.ChoiceField(

@@ -46,6 +46,7 @@ class RatingCampaignAdmin(DistrictScopedAdmin):
             {
                 "fields": (
                     "data_deadline",
+                    "reminder_offsets",
                     ("verification_starts", "verification_ends"),
                     "appeal_until",
                     ("interviews_start", "interviews_end"),

@@ -5,11 +5,13 @@ from io import BytesIO
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from innovation_portal import exports as background
 from innovation_portal.pdf import render_pdf
 
 
@@ -77,3 +79,67 @@ def interviews_ics(slots, name):
         event.add("description", f"{slot.campaign.title} {slot.campaign.academic_year}")
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+# --- Made in the background (innovation_portal.exports) -----------------------------------
+
+
+def _campaign(user, params):
+    from .selectors import results_readable_by
+
+    campaign_id = background.int_param(params, "campaign")
+    return results_readable_by(user).filter(pk=campaign_id).first() if campaign_id else None
+
+
+def _rating_title(params, label):
+    from .models import RatingCampaign
+
+    campaign = RatingCampaign.objects.select_related("district").filter(pk=background.int_param(params, "campaign"))
+    campaign = campaign.first()
+    return f"{label}: {campaign}" if campaign else label
+
+
+def _rating_parts(params):
+    from . import selectors
+    from .models import RatingCampaign
+
+    campaign = RatingCampaign.objects.select_related("district").get(pk=background.int_param(params, "campaign"))
+    return campaign, list(campaign.indicators.all()), list(selectors.results(campaign))
+
+
+def _stem(campaign):
+    return f"rating-{campaign.academic_year.replace('/', '-')}"
+
+
+@background.register("ratings.rating_xlsx", label=gettext_lazy("Rating (XLSX)"))
+class RatingXlsxExport:
+    @staticmethod
+    def allowed(user, params):
+        return _campaign(user, params) is not None
+
+    @staticmethod
+    def title(params):
+        return _rating_title(params, _("Rating (XLSX)"))
+
+    @staticmethod
+    def build(params, progress):
+        campaign, indicators, rows = _rating_parts(params)
+        progress(50)
+        return f"{_stem(campaign)}.xlsx", rating_xlsx(campaign, indicators, rows)
+
+
+@background.register("ratings.rating_pdf", label=gettext_lazy("Rating (PDF)"))
+class RatingPdfExport:
+    @staticmethod
+    def allowed(user, params):
+        return _campaign(user, params) is not None
+
+    @staticmethod
+    def title(params):
+        return _rating_title(params, _("Rating (PDF)"))
+
+    @staticmethod
+    def build(params, progress):
+        campaign, indicators, rows = _rating_parts(params)
+        progress(30)
+        return f"{_stem(campaign)}.pdf", rating_pdf(campaign, indicators, rows)

@@ -3,6 +3,7 @@ from datetime import time
 from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import RatingEntry
 
@@ -130,7 +131,9 @@ class SlotGenerateForm(forms.Form):
     first_day = forms.DateField(label=_("first day"), widget=forms.DateInput(attrs={"type": "date"}))
     last_day = forms.DateField(label=_("last day"), widget=forms.DateInput(attrs={"type": "date"}))
     day_start = forms.TimeField(
-        label=_("from"), initial=time(10, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=pgettext_lazy("time", "from"),
+        initial=time(10, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     day_end = forms.TimeField(
         label=_("until"), initial=time(16, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Institution
 from innovation_portal.files import FileValidator, PrivatePath
+from innovation_portal.reminders import validate_offsets
 from innovation_portal.years import validate_academic_year
 
 
@@ -48,6 +49,16 @@ class RatingCampaign(models.Model):
         _("rank groups separately"),
         default=False,
         help_text=_("Rank schools, kindergartens and additional education separately."),
+    )
+    reminder_offsets = models.CharField(
+        _("reminder days"),
+        max_length=100,
+        blank=True,
+        validators=[validate_offsets],
+        help_text=_(
+            "Days before the deadline when reminders go out, e.g. «7, 1, -1» (negative: after it); "
+            "empty: the district's setting."
+        ),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

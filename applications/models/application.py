@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from innovation_portal.files import FileValidator, PrivatePath
 
@@ -139,7 +140,7 @@ class ExperienceRow(Row):
 
 class StaffRow(Row):
     application = models.ForeignKey(Application, models.CASCADE, related_name="staff")
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
     degree = models.CharField(_("academic degree and title"), max_length=200, blank=True)
     works = models.TextField(_("work done in the programme"), blank=True)

@@ -6,8 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from innovation_portal.files import FileValidator, PrivatePath
+from innovation_portal.reminders import validate_offsets
 from innovation_portal.years import validate_academic_year
 
 
@@ -73,6 +75,16 @@ class Call(models.Model):
         default=2,
         validators=[MinValueValidator(0)],
         help_text=_("Experts' totals further apart than this are flagged for the council."),
+    )
+    reminder_offsets = models.CharField(
+        _("reminder days"),
+        max_length=100,
+        blank=True,
+        validators=[validate_offsets],
+        help_text=_(
+            "Days before the deadline when reminders go out, e.g. «7, 1, -1» (negative: after it); "
+            "empty: the district's setting."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -207,7 +219,7 @@ class CallQuestion(models.Model):
     class Kind(models.TextChoices):
         SHORT_TEXT = "short_text", _("short text")
         LONG_TEXT = "long_text", _("long text")
-        NUMBER = "number", _("number")
+        NUMBER = "number", pgettext_lazy("answer kind", "number")
         DATE = "date", _("date")
         URL = "url", _("link")
         FILE = "file", _("file")

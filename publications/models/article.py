@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Institution
 
@@ -29,8 +30,8 @@ class Article(models.Model):
         IN_REVIEW = "in_review", _("in review")
         REVISIONS_REQUESTED = "revisions_requested", _("revisions requested")
         RESUBMITTED = "resubmitted", _("resubmitted")
-        ACCEPTED = "accepted", _("accepted")
-        REJECTED = "rejected", _("rejected")
+        ACCEPTED = "accepted", pgettext_lazy("article", "accepted")
+        REJECTED = "rejected", pgettext_lazy("article", "rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     # The author may change the text only in these states.
@@ -125,7 +126,7 @@ class ArticleAuthor(models.Model):
 
     article = models.ForeignKey(Article, models.CASCADE, related_name="authors", verbose_name=_("article"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
     institution = models.ForeignKey(
         Institution, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("institution")

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
+from innovation_portal.reminders import validate_offsets
 from innovation_portal.years import validate_academic_year
 
 
@@ -59,6 +60,16 @@ class Collection(models.Model):
         _("call for articles"), blank=True, help_text=_("What the article must contain; shown to the authors.")
     )
     deadline = models.DateTimeField(_("deadline for articles"))
+    reminder_offsets = models.CharField(
+        _("reminder days"),
+        max_length=100,
+        blank=True,
+        validators=[validate_offsets],
+        help_text=_(
+            "Days before the deadline when reminders go out, e.g. «7, 1, -1» (negative: after it); "
+            "empty: the district's setting."
+        ),
+    )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="edited_collections", verbose_name=_("editors")
     )

@@ -1,0 +1,1 @@
+"""The district office's dashboard and reports, composed from the apps' selectors."""
