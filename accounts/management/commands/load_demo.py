@@ -3,6 +3,7 @@ import importlib.util
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
 
@@ -16,7 +17,10 @@ class Command(BaseCommand):
     help = "Load demo data for every role (safe to run again: nothing is duplicated)."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo's story sends letters (an application returned, an article accepted…).
+        # They stay in the portal as notifications but are not mailed to made-up addresses,
+        # nor printed over the logins on the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             context = accounts_demo.load()
             for app in DEMO_APPS:
                 if importlib.util.find_spec(f"{app}.demo") is None:
