@@ -4,9 +4,12 @@ from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from innovation_portal import exports as background
 
 from .results import expert_total
 
@@ -92,3 +95,79 @@ def results_xlsx(results):
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def protocol_pdf(meeting):
+    """The council's protocol, ready to sign."""
+    from innovation_portal.pdf import render_pdf
+
+    from . import selectors
+
+    return render_pdf(
+        "expertise/pdf/protocol.html",
+        {
+            "meeting": meeting,
+            "items": selectors.agenda_of(meeting),
+            "members": list(meeting.members.all()),
+            "present": list(meeting.present.all()),
+            "invited": [line.strip() for line in meeting.invited.splitlines() if line.strip()],
+        },
+    )
+
+
+# --- Made in the background (innovation_portal.exports): the same files, with a progress bar.
+
+
+def _call_for(user, params):
+
+    from . import selectors
+
+    call = selectors.managed_calls(user).filter(pk=background.int_param(params, "call")).first()
+    return call if call is not None and user.has_perm("expertise.read_results", call) else None
+
+
+def _meeting_for(user, params):
+    from . import selectors
+
+    meeting = selectors.meetings(user).filter(pk=background.int_param(params, "meeting")).first()
+    return meeting if meeting is not None and user.has_perm("expertise.read_meeting", meeting) else None
+
+
+@background.register("expertise.results_xlsx", label=gettext_lazy("Expertise results (XLSX)"))
+class ResultsXlsxExport:
+    @staticmethod
+    def allowed(user, params):
+        return user.has_perm("expertise.view_lists") and _call_for(user, params) is not None
+
+    @staticmethod
+    def title(params):
+        return _("Expertise results (XLSX)")
+
+    @staticmethod
+    def build(params, progress):
+        from applications.models import Call
+
+        from . import selectors
+
+        call = Call.objects.get(pk=background.int_param(params, "call"))
+        progress(30)
+        return f"expertise-{call.pk}.xlsx", results_xlsx(selectors.call_results(call))
+
+
+@background.register("expertise.protocol_pdf", label=gettext_lazy("Council protocol (PDF)"))
+class ProtocolPdfExport:
+    @staticmethod
+    def allowed(user, params):
+        return user.has_perm("expertise.view_lists") and _meeting_for(user, params) is not None
+
+    @staticmethod
+    def title(params):
+        return _("Council protocol (PDF)")
+
+    @staticmethod
+    def build(params, progress):
+        from .models import CouncilMeeting
+
+        meeting = CouncilMeeting.objects.get(pk=background.int_param(params, "meeting"))
+        progress(30)
+        return f"protocol-{meeting.pk}.pdf", protocol_pdf(meeting)

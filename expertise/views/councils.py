@@ -8,10 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from innovation_portal.pdf import render_pdf
 from innovation_portal.workflow import TransitionError
 
-from .. import selectors, services
+from .. import exports, selectors, services
 from ..forms import AgendaForm, DecisionFormSet, MeetingForm
 from ..models import AgendaItem
 from .manage import _require_lists
@@ -147,17 +146,7 @@ def council_apply(request, pk):
 @login_required
 def protocol(request, pk):
     meeting = get_meeting(request, pk)
-    items = selectors.agenda_of(meeting)
-    content = render_pdf(
-        "expertise/pdf/protocol.html",
-        {
-            "meeting": meeting,
-            "items": items,
-            "members": list(meeting.members.all()),
-            "present": list(meeting.present.all()),
-            "invited": [line.strip() for line in meeting.invited.splitlines() if line.strip()],
-        },
-    )
+    content = exports.protocol_pdf(meeting)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="protocol-{meeting.pk}.pdf"'
     return response

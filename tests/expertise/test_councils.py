@@ -200,3 +200,33 @@ def test_a_presentation_slot_reaches_the_coordinator(world, login, session, djan
         "Актовый зал ИМЦ"
         not in login(world.users.other_coordinator).get(reverse("expertise:my_presentations")).content.decode()
     )
+
+
+def test_the_protocol_and_the_ranking_are_made_in_the_background(
+    world, login, session, django_capture_on_commit_callbacks
+):
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from accounts.models import ExportJob
+
+    call, council, winner, loser, returned, _assignment = session
+    _decide(council, winner, "award", "Высокие оценки", votes=(2, 0, 0))
+    client = login(world.users.methodist)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:export_start"), {"name": "expertise.protocol_pdf", "meeting": council.pk})
+        client.post(reverse("accounts:export_start"), {"name": "expertise.results_xlsx", "call": call.pk})
+    protocol, ranking = ExportJob.objects.order_by("pk")
+    assert (protocol.state, ranking.state) == ("done", "done")
+    pdf = b"".join(client.get(reverse("accounts:export_download", args=[protocol.pk])).streaming_content)
+    assert "ПРОТОКОЛ № 7" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    xlsx = b"".join(client.get(reverse("accounts:export_download", args=[ranking.pk])).streaming_content)
+    assert "ГБОУ лицей № 590" in str([row for row in openpyxl.load_workbook(io.BytesIO(xlsx)).active.values])
+    # A coordinator cannot start either.
+    coordinator = login(world.users.coordinator)
+    response = coordinator.post(
+        reverse("accounts:export_start"), {"name": "expertise.protocol_pdf", "meeting": council.pk}
+    )
+    assert response.status_code == 404
