@@ -223,7 +223,7 @@ def test_the_protocol_and_the_ranking_are_made_in_the_background(
     pdf = b"".join(client.get(reverse("accounts:export_download", args=[protocol.pk])).streaming_content)
     assert "ПРОТОКОЛ № 7" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     xlsx = b"".join(client.get(reverse("accounts:export_download", args=[ranking.pk])).streaming_content)
-    assert "ГБОУ лицей № 590" in str([row for row in openpyxl.load_workbook(io.BytesIO(xlsx)).active.values])
+    assert "ГБОУ лицей № 590" in str(list(openpyxl.load_workbook(io.BytesIO(xlsx)).active.values))
     # A coordinator cannot start either.
     coordinator = login(world.users.coordinator)
     response = coordinator.post(
