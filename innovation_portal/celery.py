@@ -57,6 +57,7 @@ app.conf.beat_schedule = {
     "purge-exports": {"task": "accounts.purge_exports", "schedule": crontab(hour=3, minute=30)},
     # Long jobs whose worker died are otherwise redelivered only after the visibility timeout.
     "resume-stale-exports": {"task": "accounts.resume_stale_exports", "schedule": crontab(minute="*/10")},
+    "purge-plan-import-uploads": {"task": "plans.purge_import_uploads", "schedule": crontab(hour=3, minute=45)},
     "resume-stale-builds": {"task": "publications.tasks.resume_stale_builds", "schedule": crontab(minute="*/10")},
 }
 
