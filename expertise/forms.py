@@ -84,11 +84,15 @@ def pool_users(district_id):
 
 
 class AssignForm(forms.Form):
+    # Three forms share a page: distinct element ids keep each label on its own field.
+    ids = "assign_%s"
+
     application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
     expert = forms.ModelChoiceField(label=_("Expert"), queryset=User.objects.none())
     due_date = forms.DateField(label=_("Review due"), **DATE)
 
     def __init__(self, *args, call, **kwargs):
+        kwargs.setdefault("auto_id", getattr(self, "ids", "id_%s"))
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = Application.objects.filter(
             call=call, state__in=Application.IN_EXPERTISE
@@ -100,6 +104,9 @@ class AssignForm(forms.Form):
 
 
 class AutoAssignForm(forms.Form):
+    # Three forms share a page: distinct element ids keep each label on its own field.
+    ids = "auto_%s"
+
     per_application = forms.IntegerField(label=_("Experts per application"), min_value=1, max_value=10, initial=3)
     cap = forms.IntegerField(
         label=_("At most applications per expert"),
@@ -111,12 +118,16 @@ class AutoAssignForm(forms.Form):
     due_date = forms.DateField(label=_("Review due"), **DATE)
 
     def __init__(self, *args, call, **kwargs):
+        kwargs.setdefault("auto_id", getattr(self, "ids", "id_%s"))
         super().__init__(*args, **kwargs)
         if call.expertise_ends and not self.is_bound:
             self.initial["due_date"] = call.expertise_ends
 
 
 class CsvForm(forms.Form):
+    # Three forms share a page: distinct element ids keep each label on its own field.
+    ids = "csv_%s"
+
     file = forms.FileField(
         label=_("CSV file"),
         validators=[FileExtensionValidator(["csv", "txt"])],
@@ -128,6 +139,7 @@ class CsvForm(forms.Form):
     due_date = forms.DateField(label=_("Review due (where the file gives none)"), **DATE)
 
     def __init__(self, *args, call, **kwargs):
+        kwargs.setdefault("auto_id", getattr(self, "ids", "id_%s"))
         super().__init__(*args, **kwargs)
         if call.expertise_ends and not self.is_bound:
             self.initial["due_date"] = call.expertise_ends
@@ -158,6 +170,7 @@ class PresentationForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, call, **kwargs):
+        kwargs.setdefault("auto_id", getattr(self, "ids", "id_%s"))
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = Application.objects.filter(
             call=call, state__in=Application.IN_EXPERTISE | Application.DECIDED
