@@ -13,7 +13,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Local settings for development, read by manage.py; production sets real variables instead.
+.env.development:
+	printf '# Development settings read by manage.py (production sets real environment variables).\nDEBUG=1\n' > $@
+
+install: $(VENV)/.installed .env.development
 
 # Serve the portal with demo data on http://127.0.0.1:8000 (SQLite, eager tasks, console mail).
 run: install

@@ -25,7 +25,7 @@ FORMAT = 1
 
 
 class BackupError(Exception):
-    pass
+    """A backup archive that cannot be restored here; the message says why."""
 
 
 def _migrations():

@@ -16,7 +16,7 @@ STALE = timedelta(minutes=30)
 
 
 class ExportRefused(Exception):
-    pass
+    """The user may not have this export (or it does not exist)."""
 
 
 def start_export(user, name, params):
