@@ -213,7 +213,7 @@ def execution_report_xlsx(plan):
 # Dated items are all-day events, one per date. An item known only to the month (or months)
 # is one all-day event spanning each run of consecutive months, marked free/transparent: both
 # Yandex Calendar and Outlook show such an event as a bar across the days at the top of the
-# calendar without blocking anyone's time. VTODOs were not used because neither of them shows
+# calendar without blocking anyone's time. iCalendar task components were not used because neither of them shows
 # tasks from a subscribed feed. Items whose timeframe is not understood are left out.
 
 
