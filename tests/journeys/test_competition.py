@@ -3,15 +3,20 @@
 The coordinator of «ГБОУ лицей № 590» starts an application to a new training-site call,
 fills the form and its tables (rows added in the browser), attaches a video announcement and
 an immersion scenario, and submits. A methodist returns it with remarks; the coordinator
-sees them, fixes the application and resubmits; the methodist admits it.
+sees them, fixes the application and resubmits; the methodist admits it. Two experts score it;
+the coordination council awards the status, and the public registry shows the lyceum.
 """
+
+import io
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from accounts.models import District, Institution
-from applications.models import Application, ApplicationEvent, Attachment
+from applications.models import Application, ApplicationEvent, Attachment, StatusAward
 from tests.applications.factories import PDF, CallFactory, add_checklist, mp4
 
 pytestmark = pytest.mark.browser
@@ -169,8 +174,13 @@ def test_coordinator_applies_methodist_returns_coordinator_fixes_methodist_admit
     assert Application.objects.get(call=call).institution == lyceum
 
 
-def test_methodist_assigns_experts_who_score_the_admitted_application(call, visit):
-    from expertise.models import Assignment, Review
+# The coordination council that meets in the journey: the chair, the secretary and a member.
+COUNCIL = ("Григорьева Анна Павловна", "Степанова Ксения Олеговна", "Фёдорова Людмила Николаевна")
+REASONS = "Программа актуальна для района, эксперты единодушно рекомендуют присвоить статус."
+
+
+def test_experts_score_the_admitted_application_and_the_council_awards_the_status(call, visit):
+    from expertise.models import Assignment, CouncilMeeting, Review
     from tests.applications.factories import ApplicationFactory, fill_complete
 
     lyceum = Institution.objects.get(short_name="ГБОУ лицей № 590")
@@ -209,3 +219,85 @@ def test_methodist_assigns_experts_who_score_the_admitted_application(call, visi
         assert review.state == Review.State.SUBMITTED
         assert [s.value for s in review.scores.all()] == [int(score)] * call.criteria.count()
         assert review.recommendation == "award"
+
+    # The council meets: the methodist opens «Советы», creates a meeting and puts the application on its agenda.
+    page = methodist.go("/")
+    page.get_by_role("link", name="Советы").first.click()
+    page.wait_for_url("**/expertise/councils/")
+    expect(page.get_by_role("heading", name="Заседания советов")).to_be_visible()
+    page.get_by_role("link", name="Новое заседание").click()
+    page.wait_for_url("**/expertise/councils/new/")
+    today = timezone.localdate()
+    # The demo methodist works in three districts: the meeting is Krasnoselsky's.
+    page.locator("[name=district]").select_option(label="Красносельский район")
+    page.locator("[name=kind]").select_option("coordination_council")
+    page.fill("[name=number]", "5")
+    page.fill("[name=date]", today.isoformat())
+    page.fill("[name=place]", "ИМЦ Красносельского района, каб. 12")
+    chair = page.locator("[name=chair] option", has_text="Григорьева Анна Павловна").get_attribute("value")
+    page.locator("[name=chair]").select_option(chair)
+    secretary = page.locator("[name=secretary] option", has_text="Степанова Ксения Олеговна").get_attribute("value")
+    page.locator("[name=secretary]").select_option(secretary)
+    for person in COUNCIL:
+        page.locator("#div_id_members").get_by_label(person, exact=False).check()
+        page.locator("#div_id_present").get_by_label(person, exact=False).check()
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    expect(page.get_by_text("Заседание создано.")).to_be_visible()
+    meeting = CouncilMeeting.objects.get(district=call.district, number="5", date=today)
+    assert meeting.status == CouncilMeeting.Status.DRAFT
+    assert meeting.present.count() == len(COUNCIL)
+
+    page.get_by_label(f"ГБОУ лицей № 590 — {call.title}").check()
+    page.get_by_role("button", name="Добавить", exact=True).click()
+    expect(page.get_by_text("Добавлено в повестку: 1.")).to_be_visible()
+    row = page.locator("#agenda tbody tr", has_text="ГБОУ лицей № 590")
+    # The experts' scores stand next to the decision.
+    expect(row).to_contain_text("место 1")
+    row.locator("select[name$='-decision']").select_option(label="присвоить статус")
+    row.locator("textarea[name$='-reasons']").fill(REASONS)
+    row.locator("input[name$='-votes_for']").fill("3")
+    row.locator("input[name$='-votes_against']").fill("0")
+    row.locator("input[name$='-votes_abstained']").fill("0")
+    page.get_by_role("button", name="Сохранить решения").click()
+    expect(page.get_by_text("Решения сохранены.")).to_be_visible()
+    expect(page.locator("#meeting-status")).to_have_text("проведено")
+    methodist.shot("council-decided")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Исполнить решения").click()
+    expect(page.get_by_text("Решения исполнены: реестр обновлён")).to_be_visible()
+    expect(page.locator("#meeting-status")).to_have_text("решения исполнены")
+    expect(page.locator("#agenda")).to_contain_text(REASONS)
+    methodist.shot("council-applied")
+    application.refresh_from_db()
+    assert application.state == State.AWARDED
+    award = StatusAward.objects.get(application=application)
+    assert (award.institution, award.protocol_number, award.decision_date) == (lyceum, "5", today)
+    assert all(r.state == Review.State.FROZEN for r in Review.objects.filter(assignment__application=application))
+
+    # The protocol names the lyceum and the decision. It is served inline (Chromium shows it in its
+    # viewer, no download event), so the methodist's own session fetches what the link points to.
+    href = page.get_by_role("link", name="Протокол (PDF)").get_attribute("href")
+    protocol = page.context.request.get(methodist.base + href)
+    assert protocol.ok and protocol.headers["content-type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(protocol.body())).pages)
+    assert "ПРОТОКОЛ № 5" in text
+    assert "ГБОУ лицей № 590" in text
+    assert f"РЕШИЛИ: Присвоить статус. {REASONS}" in text
+    assert "Голосовали: за — 3, против — 0, воздержались — 0." in text
+
+    # Anyone sees the site in the public registry, with its status and the council's protocol.
+    public = visit()
+    page = public.go("/competitions/registry/")
+    entry = page.locator("#registry tbody tr", has_text="Смысловое чтение")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text("ГБОУ лицей № 590")
+    expect(entry).to_contain_text(call.status_kind.name)
+    expect(entry).to_contain_text(f"№ 5 от {today:%d.%m.%Y}")
+    public.shot("registry")
+
+    # The coordinator is told the decision and its reasons by mail.
+    letters = [m for m in mail.outbox if m.to == ["coordinator@demo.local"] and "Решение по заявке" in m.subject]
+    assert len(letters) == 1, [m.subject for m in mail.outbox]
+    assert letters[0].subject.endswith(f"«{call}»: статус присвоен"), letters[0].subject
+    assert REASONS in letters[0].body
