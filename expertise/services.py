@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment, User
@@ -694,7 +695,7 @@ def apply_decisions(meeting, *, by):
     undecided = [str(item.application.institution) for item in items if not item.decision]
     if undecided:
         raise TransitionError(_("No decision yet on: %s.") % ", ".join(undecided))
-    body = f"{meeting.get_kind_display()} ({meeting.district.centre_name or meeting.district})"
+    body = f"{capfirst(meeting.get_kind_display())} ({meeting.district.centre_name or meeting.district})"
     Decision = AgendaItem.Decision
     for item in items:
         application = (

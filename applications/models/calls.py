@@ -62,7 +62,7 @@ class Call(models.Model):
     expertise_starts = models.DateField(_("content expertise from"), null=True, blank=True)
     expertise_ends = models.DateField(_("content expertise until"), null=True, blank=True)
     presentation_date = models.DateField(_("public presentation"), null=True, blank=True)
-    decision_date = models.DateField(_("decision"), null=True, blank=True)
+    decision_date = models.DateField(pgettext_lazy("stage", "decision"), null=True, blank=True)
     # Settings the expertise reads (issue 5).
     reviews_hidden_until_submitted = models.BooleanField(
         _("experts see others' reviews only after submitting their own"), default=True

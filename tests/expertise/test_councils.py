@@ -78,7 +78,7 @@ def test_applying_decisions_fills_the_registry_and_tells_the_applicants(
     assert (winner.state, loser.state, returned.state) == (State.AWARDED, State.NOT_AWARDED, State.UNDER_EXPERTISE)
     award = StatusAward.objects.get(application=winner)
     assert award.protocol_number == "7" and award.decision_date == council.date
-    assert award.decision_body.startswith("координационный совет по инновационной деятельности")
+    assert award.decision_body.startswith("Координационный совет по инновационной деятельности")
     council.refresh_from_db()
     assert council.status == CouncilMeeting.Status.APPLIED and council.applied_by == world.users.methodist
     notes = {n.user.email: n for n in Notification.objects.filter(user__roles__role=Role.COORDINATOR)}
