@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import RoleAssignment
-from applications.models import Application, Call
+from applications.models import Application, Call, Criterion
 
 from . import results
 from .models import AgendaItem, Assignment, CouncilMeeting, Presentation, Review, Score
@@ -145,16 +145,34 @@ def _scores_prefetch():
 
 def call_results(call, today=None):
     """Progress, ranking, per-criterion mean and median, spreads and disagreement flags of a call."""
+    return calls_results([call], today)[call.pk]
+
+
+def calls_results(calls, today=None):
+    """{call id: Results} of several calls, read together: the same queries for one call or ten."""
     today = today or timezone.localdate()
-    criteria = list(call.criteria.all())
-    weights = {c.pk: c.weight for c in criteria}
-    applications = list(
-        Application.objects.filter(call=call, state__in=REVIEWED_STATES)
+    calls = {call.pk: call for call in calls}
+    if not calls:
+        return {}
+    criteria_of = {pk: [] for pk in calls}
+    for criterion in Criterion.objects.filter(call_id__in=calls).order_by("call_id", "order", "pk"):
+        criteria_of[criterion.call_id].append(criterion)
+    applications_of = {pk: [] for pk in calls}
+    applications = (
+        Application.objects.filter(call_id__in=calls, state__in=REVIEWED_STATES)
         .select_related("institution")
         .prefetch_related(_scores_prefetch())
     )
+    for application in applications:
+        applications_of[application.call_id].append(application)
+    return {pk: _results(call, criteria_of[pk], applications_of[pk], today) for pk, call in calls.items()}
+
+
+def _results(call, criteria, applications, today):
+    weights = {c.pk: c.weight for c in criteria}
     rows, assigned, done, overdue = [], 0, 0, []
     for application in applications:
+        application.call = call
         reviews = []
         for assignment in application.assignments.all():
             if assignment.state in Assignment.ACTIVE:
@@ -227,12 +245,9 @@ def agenda_of(meeting):
 
 def agenda_results(items):
     """{application_id: results.Row} for the agenda's applications (the council sees the scores)."""
-    by_call = {}
-    for item in items:
-        if item.application_id:
-            by_call.setdefault(item.application.call_id, item.application.call)
+    calls = {item.application.call_id: item.application.call for item in items if item.application_id}
     found = {}
-    for call in by_call.values():
-        for row in call_results(call).rows:
+    for outcome in calls_results(calls.values()).values():
+        for row in outcome.rows:
             found[row.key] = row
     return found

@@ -6,9 +6,19 @@ Columns are the plan's own: «Раздел» («1. Повышение квали
 existing items by number, so a corrected sheet updates the plan instead of duplicating it.
 The import is all or nothing: any row with an error rolls the whole file back, and the errors
 name their rows.
+
+A district plan sheet can hold thousands of rows, so the import works in bulk: what the rows
+need from the database (the plan's items by number, its sections, the district's institutions)
+is read once when the import starts, the items are written with ``bulk_create``/``bulk_update``,
+and their parents, calendar months and organizers are set for all of them at the end
+(``services.link_imported_items``). The number of queries does not depend on the rows.
 """
 
+from diff_match_patch import diff_match_patch
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.encoding import force_str
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -19,6 +29,7 @@ from innovation_portal.importing import VerboseNameResourceMixin
 
 from . import services
 from .models import Plan, PlanItem, PlanSection
+from .timeframes import parse_timeframe
 
 
 class SectionWidget(widgets.Widget):
@@ -48,9 +59,7 @@ class InstitutionWidget(widgets.Widget):
         name = " ".join(str(value or "").split())
         if not name:
             return None
-        institution = Institution.objects.filter(
-            district_id=self.resource.plan.district_id, short_name__iexact=name
-        ).first()
+        institution = self.resource.institution(name)
         if institution is None:
             raise ValueError(_("No institution «%(name)s» in the plan's district.") % {"name": name})
         return institution
@@ -59,10 +68,35 @@ class InstitutionWidget(widgets.Widget):
         return value.short_name if value else ""
 
 
+class PreviewDiff(resources.Diff):
+    """The preview's cells, as import-export draws them, without a text diff where none is needed.
+
+    A new item's cells and unchanged cells are drawn directly (the diff of a text against
+    nothing, or against itself, is the text); only changed cells of an existing item are diffed.
+    """
+
+    def as_html(self):
+        dmp = diff_match_patch()
+        cells = []
+        for left, right in zip(self.left, self.right, strict=False):
+            if left != right and self.new:
+                left = ""
+            left, right = force_str(left), force_str(right)
+            if left == right:
+                diff = [(dmp.DIFF_EQUAL, left)] if left else []
+            elif not left:
+                diff = [(dmp.DIFF_INSERT, right)]
+            else:
+                diff = dmp.diff_main(left, right)
+                dmp.diff_cleanupSemantic(diff)
+            cells.append(mark_safe(dmp.diff_prettyHtml(diff)))  # diff_prettyHtml escapes the text
+        return cells
+
+
 class PlanItemResource(VerboseNameResourceMixin, resources.ModelResource):
     def __init__(self, plan=None, **kwargs):
         self.plan = plan
-        self._sections = {}
+        self._loaded = False
         super().__init__(**kwargs)
         self.fields["section"] = fields.Field(
             attribute="section", column_name=gettext_lazy("Section"), widget=SectionWidget(self)
@@ -92,21 +126,88 @@ class PlanItemResource(VerboseNameResourceMixin, resources.ModelResource):
         import_id_fields = ("number",)
         skip_unchanged = True
         report_skipped = True
-        rollback_on_validation_errors = True
         clean_model_instances = True
         use_transactions = True
+        # Rows are written in batches, not one INSERT (and savepoint) each.
+        use_bulk = True
+        batch_size = 1000
 
     TEXT_FIELDS = ("number", "title", "timeframe_text", "audience", "organizers_text", "responsible", "expected_result")
+    # What a row sets on an existing item (``number`` finds it; ``parent`` is set after all rows).
+    UPDATE_FIELDS = (
+        "section",
+        "title",
+        "timeframe_text",
+        "audience",
+        "organizers_text",
+        "responsible",
+        "expected_result",
+        "host_institution",
+        "understood",
+        "timeframe_kind",
+        "months",
+        "dates",
+        "deadline",
+        "recurrence",
+        "timeframe_note",
+        "starts_on",
+        "needs_review",
+    )
+    # Set from objects read for the plan, never from the sheet: no database check per row.
+    TRUSTED_RELATIONS = ("plan", "section", "parent", "host_institution")
+
+    # --- what the rows need, read once ---------------------------------------------------------
+
+    def _load(self):
+        if self._loaded:
+            return
+        if self.plan is None:
+            raise ValueError(_("Choose the plan to import the items into."))
+        plan = self.plan
+        sections = list(PlanSection.objects.filter(plan=plan))
+        self._sections = {}
+        for section in sections:
+            self._sections.setdefault((section.number, section.title), section)
+        self._section_count = len(sections)
+        self._items = {}
+        self._last_order = 0
+        items = PlanItem.objects.filter(plan=plan).select_related("section", "host_institution").order_by("order", "pk")
+        for item in items:
+            item.plan = plan
+            self._items.setdefault(item.number, item)
+            self._last_order = max(self._last_order, item.order)
+        self._institutions = {}
+        for institution in Institution.objects.filter(district_id=plan.district_id):
+            self._institutions.setdefault(institution.short_name.casefold(), institution)
+        self._timeframes = {}
+        self._saved = {}
+        self._loaded = True
 
     def section(self, number, title):
+        self._load()
         key = (number, title)
         if key not in self._sections:
-            section = PlanSection.objects.filter(plan=self.plan, number=number, title=title).first()
-            if section is None:
-                order = PlanSection.objects.filter(plan=self.plan).count() + 1
-                section = PlanSection.objects.create(plan=self.plan, number=number, title=title, order=order)
-            self._sections[key] = section
+            self._section_count += 1
+            self._sections[key] = PlanSection.objects.create(
+                plan=self.plan, number=number, title=title, order=self._section_count
+            )
         return self._sections[key]
+
+    def institution(self, short_name):
+        """The plan district's institution by its short name, in any letter case."""
+        self._load()
+        return self._institutions.get(short_name.casefold())
+
+    def _timeframe(self, text):
+        key = text or ""
+        if key not in self._timeframes:
+            self._timeframes[key] = parse_timeframe(key, self.plan.period_start, self.plan.period_end)
+        return self._timeframes[key]
+
+    # --- the import ----------------------------------------------------------------------------
+
+    def get_diff_class(self):
+        return PreviewDiff
 
     def get_queryset(self):
         queryset = PlanItem.objects.select_related("section", "host_institution")
@@ -116,11 +217,19 @@ class PlanItemResource(VerboseNameResourceMixin, resources.ModelResource):
         number = str(row.get(self.fields["number"].column_name) or "").strip()
         if not number or self.plan is None:
             return None
-        return PlanItem.objects.filter(plan=self.plan, number=number).first()
+        self._load()
+        return self._items.get(number)
 
     def before_import(self, dataset, **kwargs):
-        if self.plan is None:
-            raise ValueError(_("Choose the plan to import the items into."))
+        for field in self.fields.values():  # a lazy name is translated again at every lookup of every row
+            field.column_name = str(field.column_name) if field.column_name is not None else None
+        self._loaded = False
+        self._load()
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # All or nothing: a row that does not validate rolls back the rows around it too.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         instance.plan = self.plan
@@ -131,20 +240,46 @@ class PlanItemResource(VerboseNameResourceMixin, resources.ModelResource):
         instance.plan = self.plan
         if instance.section_id is None:
             instance.section = self.section("", "")
-        if not instance.pk:
-            last = PlanItem.objects.filter(plan=self.plan).order_by("-order").values_list("order", flat=True).first()
-            instance.order = (last or 0) + 1
-        services.apply_timeframe(instance, self.plan.period_start, self.plan.period_end)
-        parent_number = instance.number.rstrip(".").rsplit(".", 1)[0] if "." in instance.number.rstrip(".") else ""
-        instance.parent = (
-            PlanItem.objects.filter(plan=self.plan, number__in=[parent_number, parent_number + "."]).first()
-            if parent_number
-            else None
+        if not instance.pk and not instance.order:
+            self._last_order += 1
+            instance.order = self._last_order
+        services.apply_timeframe(
+            instance, self.plan.period_start, self.plan.period_end, parsed=self._timeframe(instance.timeframe_text)
         )
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            # The relations are the plan's own objects, read once: checking each in the database
+            # would be a query per relation per row. The fields' own checks (lengths, blanks) run.
+            instance.full_clean(
+                exclude=[*errors, *self.TRUSTED_RELATIONS], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if instance.pk is None and id(instance) in self._saved:
+            return  # already waiting to be created: the later row's values go in with it
+        super().save_instance(instance, is_create, row, **kwargs)
+
     def after_save_instance(self, instance, row, **kwargs):
-        services.refresh_item_timeframe(instance)
-        services.link_organizers(instance)
+        self._saved[id(instance)] = instance
+        if instance.number:
+            # A number repeated further down the sheet updates this item, as it would once saved.
+            self._items.setdefault(instance.number, instance)
+
+    def get_bulk_update_fields(self):
+        return list(self.UPDATE_FIELDS)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors() or not self._loaded:
+            return  # rolled back: nothing to link
+        saved = [item for item in self._saved.values() if item.pk is not None]
+        services.link_imported_items(self.plan, saved)
 
     def get_export_headers(self, selected_fields=None):
         return [str(h) for h in super().get_export_headers(selected_fields)]

@@ -31,6 +31,7 @@ __all__ = [
     "TransitionError",
     "change_plan_status",
     "import_plan",
+    "link_imported_items",
     "mark_execution",
     "match_host_institution",
     "preview_plan",
@@ -53,9 +54,12 @@ def as_period(period):
     return period if isinstance(period, Period) else parse_period(str(period))
 
 
-def apply_timeframe(item, period_start, period_end):
-    """Set the understood-timeframe fields of ``item`` (unsaved) from its text; returns them."""
-    timeframe = parse_timeframe(item.timeframe_text, period_start, period_end)
+def apply_timeframe(item, period_start, period_end, parsed=None):
+    """Set the understood-timeframe fields of ``item`` (unsaved) from its text; returns them.
+
+    ``parsed`` is the text already read (an import reads each distinct text once).
+    """
+    timeframe = parsed or parse_timeframe(item.timeframe_text, period_start, period_end)
     item.understood = timeframe.understood
     item.timeframe_kind = timeframe.kind
     item.months = [f"{y:04d}-{m:02d}" for y, m in timeframe.months]
@@ -397,6 +401,64 @@ def link_organizers(item):
     """Link an item's organizers text to the plan's legend (after an edit)."""
     codes = organizer_codes(item.organizers_text)
     item.organizers.set(PlanAbbreviation.objects.filter(plan_id=item.plan_id, abbr__in=codes))
+
+
+def _chunks(values, size=500):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def parent_number(number):
+    """«4.12.1.» → «4.12»; a top-level number («4.») has no parent."""
+    number = (number or "").rstrip(".")
+    return number.rsplit(".", 1)[0] if "." in number else ""
+
+
+@transaction.atomic
+def link_imported_items(plan, items):
+    """After a spreadsheet import saved ``items`` of ``plan`` (in bulk, timeframes applied):
+    their parents by number, calendar months and organizers from the legend, for all at once.
+
+    A few queries whatever the number of items. The parent of «4.12.1.» is the plan's item
+    «4.12» or «4.12.» (the first in the plan's order when both exist).
+    """
+    items = [item for item in items if item.pk is not None]
+    if not items:
+        return
+    first = {}
+    for pk, number, order in (
+        PlanItem.objects.filter(plan=plan).order_by("order", "pk").values_list("pk", "number", "order")
+    ):
+        first.setdefault(number, (order, pk))
+    reparented = []
+    for item in items:
+        wanted = parent_number(item.number)
+        candidates = [first[n] for n in (wanted, wanted + ".") if wanted and n in first]
+        parent_id = min(candidates)[1] if candidates else None
+        if parent_id == item.pk:
+            parent_id = None
+        if item.parent_id != parent_id:
+            item.parent_id = parent_id
+            reparented.append(item)
+    PlanItem.objects.bulk_update(reparented, ["parent"], batch_size=500)
+
+    ids = [item.pk for item in items]
+    Link = PlanItem.organizers.through
+    for chunk in _chunks(ids):
+        PlanItemMonth.objects.filter(item_id__in=chunk).delete()
+        Link.objects.filter(planitem_id__in=chunk).delete()
+    PlanItemMonth.objects.bulk_create([row for item in items for row in _month_rows(item)], batch_size=500)
+    legend = dict(PlanAbbreviation.objects.filter(plan=plan).values_list("abbr", "pk"))
+    Link.objects.bulk_create(
+        [
+            Link(planitem_id=item.pk, planabbreviation_id=legend[code])
+            for item in items
+            for code in organizer_codes(item.organizers_text)
+            if code in legend
+        ],
+        batch_size=500,
+    )
 
 
 @transaction.atomic

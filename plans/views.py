@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Institution
+from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
 from innovation_portal.workflow import TransitionError
 
@@ -60,6 +61,7 @@ def plan_list(request):
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 
+@cache_for_anonymous("plans", "accounts.Institution", "accounts.District")
 def plan_detail(request, pk):
     plan = get_object_or_404(selectors.visible_plans(request.user), pk=pk)
     choices = selectors.filter_choices(plan)

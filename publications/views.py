@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
 from innovation_portal.workflow import TransitionError
 
@@ -72,6 +73,7 @@ def _published(pk):
     )
 
 
+@cache_for_anonymous("publications", "accounts.Institution", "accounts.District")
 def collection_public(request, pk):
     collection = _published(pk)
     return render(

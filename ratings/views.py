@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Institution
+from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
 from innovation_portal.workflow import TransitionError
 
@@ -54,6 +55,7 @@ def _readable_campaign(request, pk):
     return get_object_or_404(selectors.results_readable_by(request.user), pk=pk)
 
 
+@cache_for_anonymous("ratings", "accounts.Institution", "accounts.District")
 def results(request, pk):
     campaign = _readable_campaign(request, pk)
     group = request.GET.get("group") if campaign.separate_groups else None

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.pdf import render_pdf
 
 from .. import exports, selectors
@@ -17,6 +18,7 @@ def _filtered(request):
     return form, selectors.registry(**filters), filters
 
 
+@cache_for_anonymous("applications", "accounts.Institution", "accounts.District")
 def registry(request):
     form, awards, filters = _filtered(request)
     query = request.GET.urlencode()

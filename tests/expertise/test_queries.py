@@ -80,3 +80,15 @@ def test_queries_of_a_council(world, login, django_assert_num_queries, rows):
     client = login(world.users.methodist)
     with django_assert_num_queries(13):
         assert client.get(reverse("expertise:council", args=[council.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("calls", [1, 8])
+def test_queries_of_a_council_do_not_grow_with_the_calls_on_its_agenda(world, login, django_assert_num_queries, calls):
+    applications = []
+    for _ in range(calls):
+        applications += _applications(world, 2)[1]
+    council = meeting(world)
+    services.add_to_agenda(council, applications)
+    client = login(world.users.methodist)
+    with django_assert_num_queries(13):
+        assert client.get(reverse("expertise:council", args=[council.pk])).status_code == 200
