@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import RoleAssignment, User
+from accounts import selectors as selectors_of_people
+from accounts.models import RoleAssignment
 from accounts.notify import notify
+from accounts.selectors import methodists_of
 from innovation_portal.workflow import TransitionError, transition
 from innovation_portal.years import parse_period
 
@@ -94,17 +96,7 @@ ROW_MODELS = {
 
 
 def coordinators_of(institution):
-    return list(
-        User.objects.filter(
-            is_active=True, roles__role=Role.COORDINATOR, roles__institution_id=institution.pk
-        ).distinct()
-    )
-
-
-def methodists_of(district_id):
-    return list(
-        User.objects.filter(is_active=True, roles__role=Role.METHODIST, roles__district_id=district_id).distinct()
-    )
+    return selectors_of_people.coordinators_of([institution.pk])
 
 
 def _url(application):

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Institution, RoleAssignment, User
+from accounts.models import Institution
 from accounts.notify import notify
+from accounts.selectors import coordinators_of, methodists_of
 from innovation_portal.workflow import TransitionError, transition
 
 from . import sources
@@ -26,24 +27,6 @@ INDICATOR_FIELDS = ("order", "code", "name", "description", "scoring", "points",
 
 
 # --- people ------------------------------------------------------------------------------
-
-
-def coordinators_of(institution_ids):
-    return list(
-        User.objects.filter(
-            is_active=True,
-            roles__role=RoleAssignment.Role.COORDINATOR,
-            roles__institution_id__in=list(institution_ids),
-        ).distinct()
-    )
-
-
-def methodists_of(district_id):
-    return list(
-        User.objects.filter(
-            is_active=True, roles__role=RoleAssignment.Role.METHODIST, roles__district_id=district_id
-        ).distinct()
-    )
 
 
 def _history(campaign, card=None):
