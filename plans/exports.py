@@ -325,52 +325,38 @@ def _plan_title(params, label):
     return f"{label}: {plan.title[:200]} ({plan.district.short_name})" if plan else label
 
 
-@background.register("plans.plan_pdf", label=gettext_lazy("Plan of events (PDF)"))
-class PlanPdfExport:
-    @staticmethod
-    def allowed(user, params):
-        return _plan(user, params, visible=True) is not None
+class _PlanFile:
+    """A plan's file made in the background; subclasses name the file and the function."""
 
-    @staticmethod
-    def title(params):
-        return _plan_title(params, _("Plan of events (PDF)"))
+    visible = True  # the public plan's rule; False: the execution report's (methodists, office)
+    suffix = ""
+    make = None
 
-    @staticmethod
-    def build(params, progress):
+    @classmethod
+    def allowed(cls, user, params):
+        return _plan(user, params, visible=cls.visible) is not None
+
+    @classmethod
+    def title(cls, params):
+        return _plan_title(params, str(cls.label))
+
+    @classmethod
+    def build(cls, params, progress):
         plan = Plan.objects.select_related("district").get(pk=background.int_param(params, "plan"))
         progress(20)
-        return f"{_stem(plan)}.pdf", plan_pdf(plan)
+        return f"{_stem(plan)}{cls.suffix}", cls.make(plan)
+
+
+@background.register("plans.plan_pdf", label=gettext_lazy("Plan of events (PDF)"))
+class PlanPdfExport(_PlanFile):
+    suffix, make = ".pdf", staticmethod(plan_pdf)
 
 
 @background.register("plans.plan_xlsx", label=gettext_lazy("Plan of events (XLSX)"))
-class PlanXlsxExport:
-    @staticmethod
-    def allowed(user, params):
-        return _plan(user, params, visible=True) is not None
-
-    @staticmethod
-    def title(params):
-        return _plan_title(params, _("Plan of events (XLSX)"))
-
-    @staticmethod
-    def build(params, progress):
-        plan = Plan.objects.select_related("district").get(pk=background.int_param(params, "plan"))
-        progress(20)
-        return f"{_stem(plan)}.xlsx", plan_xlsx(plan)
+class PlanXlsxExport(_PlanFile):
+    suffix, make = ".xlsx", staticmethod(plan_xlsx)
 
 
 @background.register("plans.report_pdf", label=gettext_lazy("Execution report (PDF)"))
-class ExecutionPdfExport:
-    @staticmethod
-    def allowed(user, params):
-        return _plan(user, params, visible=False) is not None
-
-    @staticmethod
-    def title(params):
-        return _plan_title(params, _("Execution report (PDF)"))
-
-    @staticmethod
-    def build(params, progress):
-        plan = Plan.objects.select_related("district").get(pk=background.int_param(params, "plan"))
-        progress(20)
-        return f"{_stem(plan)}-execution.pdf", execution_report_pdf(plan)
+class ExecutionPdfExport(_PlanFile):
+    visible, suffix, make = False, "-execution.pdf", staticmethod(execution_report_pdf)
