@@ -17,7 +17,6 @@ from .resources import InstitutionResource
 
 @admin.register(District)
 class DistrictAdmin(DistrictScopedAdmin):
-    district_lookup = "pk"
     list_display = ("name", "short_name", "centre_name")
     search_fields = ("name", "short_name")
     prepopulated_fields = {"slug": ("short_name",)}
@@ -137,7 +136,6 @@ class MailTemplateAdmin(DistrictScopedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(DistrictScopedAdmin):
-    district_lookup = "user__roles__district"
     list_display = ("title", "user", "kind", "created_at", "mail_status", "mail_attempts", "read_at")
     list_filter = ("mail_status", "kind")
     search_fields = ("title", "user__email", "user__full_name")

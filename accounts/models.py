@@ -9,11 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from innovation_portal import boundary
 from innovation_portal.files import PrivatePath
 
 
 class District(models.Model):
     """A district of the city with its own methodology centre (ИМЦ); one installation may hold several."""
+
+    district_path = "pk"
 
     name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("e.g. «Красносельский район»"))
     short_name = models.CharField(_("short name"), max_length=100, unique=True, help_text=_("e.g. «Красносельский»"))
@@ -33,6 +36,8 @@ class District(models.Model):
 
 class Institution(models.Model):
     """A school, kindergarten or institution of additional education (ОУ)."""
+
+    district_path = "district"
 
     class Kind(models.TextChoices):
         SCHOOL = "school", _("school")
@@ -118,6 +123,8 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an e-mail address. What they may do comes from their roles."""
 
+    district_path = "roles__district"
+
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -181,6 +188,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class RoleAssignment(models.Model):
     """One role of a user in a district; coordinators and experts also name an institution."""
+
+    district_path = "district"
 
     class Role(models.TextChoices):
         METHODIST = "methodist", _("methodist")
@@ -248,6 +257,8 @@ class Notification(models.Model):
     the row is the claim, so a retried task or a second beat cannot send it twice.
     """
 
+    district_path = "user__roles__district"
+
     class MailStatus(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
         SENDING = "sending", _("being sent")
@@ -293,6 +304,8 @@ class MailTemplate(models.Model):
     Without a template for its kind a letter uses the notification's own title and text.
     """
 
+    district_path = boundary.INSTALLATION
+
     kind = models.CharField(_("kind of letter"), max_length=60, unique=True)
     description = models.CharField(_("when it is sent"), max_length=300, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
@@ -311,6 +324,8 @@ class MailTemplate(models.Model):
 
 class ReminderSetting(models.Model):
     """A district's default reminder offsets for one kind of deadline (days before; negative: after)."""
+
+    district_path = "district"
 
     district = models.ForeignKey(District, models.CASCADE, related_name="reminder_settings", verbose_name=_("district"))
     kind = models.CharField(_("kind of deadline"), max_length=40)
@@ -331,6 +346,8 @@ class ReminderSetting(models.Model):
 
 class ExportJob(models.Model):
     """A file (PDF, XLSX) made in the background for one user, kept for a while."""
+
+    district_path = "user__roles__district"
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")

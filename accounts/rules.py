@@ -1,29 +1,24 @@
 """Permission predicates shared by every app.
 
-Object-level predicates accept any object that leads to a district or an institution:
-the object itself, or one with a ``district``/``institution`` attribute (an application, a
-plan, a rating card). Later apps compose these into their own named permissions.
+Object-level predicates accept any record of the portal: its district comes from its model's
+one declaration (``district_path``, see innovation_portal.boundary), its institution from an
+``institution`` field. Later apps compose these into their own named permissions.
 """
 
 import rules
 
-from .models import District, Institution, RoleAssignment
+from innovation_portal import boundary
+
+from .models import Institution, RoleAssignment
 
 Role = RoleAssignment.Role
 
 
-def district_id_of(obj):
-    if obj is None:
-        return None
-    if isinstance(obj, District):
-        return obj.pk
-    if isinstance(obj, Institution):
-        return obj.district_id
-    for attr in ("district_id", "institution"):
-        value = getattr(obj, attr, None)
-        if value is not None:
-            return value if attr == "district_id" else value.district_id
-    return None
+def district_ids_of(obj):
+    """The districts a record belongs to, from its model's one declaration (innovation_portal.boundary)."""
+    if obj is None or not hasattr(type(obj), "_meta"):
+        return frozenset()
+    return boundary.district_ids_of(obj)
 
 
 def institution_id_of(obj):
@@ -50,23 +45,25 @@ is_district_office = _has_role(Role.DISTRICT_OFFICE)
 is_superuser = rules.is_superuser
 
 
+def _holds_role_in(user, role, obj):
+    """The user holds `role` in a district the object belongs to (any of them, for a person's record)."""
+    return any(user.has_role(role, district_id) for district_id in district_ids_of(obj))
+
+
 @rules.predicate
 def is_methodist_of(user, obj):
     """A methodist of the district the object belongs to."""
-    district_id = district_id_of(obj)
-    return user.is_authenticated and district_id is not None and user.has_role(Role.METHODIST, district_id)
+    return user.is_authenticated and _holds_role_in(user, Role.METHODIST, obj)
 
 
 @rules.predicate
 def is_district_office_of(user, obj):
-    district_id = district_id_of(obj)
-    return user.is_authenticated and district_id is not None and user.has_role(Role.DISTRICT_OFFICE, district_id)
+    return user.is_authenticated and _holds_role_in(user, Role.DISTRICT_OFFICE, obj)
 
 
 @rules.predicate
 def is_editor_of(user, obj):
-    district_id = district_id_of(obj)
-    return user.is_authenticated and district_id is not None and user.has_role(Role.EDITOR, district_id)
+    return user.is_authenticated and _holds_role_in(user, Role.EDITOR, obj)
 
 
 @rules.predicate

@@ -2,9 +2,8 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 
-from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.admin import DistrictScopedAdmin, ScopedStackedInline, ScopedTabularInline
 
 from .models import (
     Application,
@@ -23,7 +22,7 @@ from .models import (
 
 
 @admin.register(StatusKind)
-class StatusKindAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
+class StatusKindAdmin(DistrictScopedAdmin):
     list_display = ["name", "short_name", "level", "term_years", "is_active", "order"]
     list_editable = ["is_active", "order"]
     list_filter = ["level", "is_active"]
@@ -37,31 +36,31 @@ class DistrictProgrammeAdmin(DistrictScopedAdmin):
     search_fields = ["name"]
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(ScopedStackedInline):
     model = Criterion
     extra = 0
     fields = [("order", "name"), "description", ("scale_min", "scale_max", "weight", "required"), "labels"]
 
 
-class ChecklistInline(admin.TabularInline):
+class ChecklistInline(ScopedTabularInline):
     model = ChecklistItem
     extra = 0
     fields = ["order", "text", "automatic"]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(ScopedStackedInline):
     model = CallQuestion
     extra = 0
     fields = [("order", "kind", "required"), "text", "help", "choices"]
 
 
-class CallFileInline(admin.TabularInline):
+class CallFileInline(ScopedTabularInline):
     model = CallFile
     extra = 0
     fields = ["order", "title", "file"]
 
 
-class ExtensionInline(admin.TabularInline):
+class ExtensionInline(ScopedTabularInline):
     model = Extension
     extra = 0
     fields = ["institution", "until", "reason", "granted_by"]
@@ -134,7 +133,6 @@ class CallAdmin(DistrictScopedAdmin):
 class ApplicationAdmin(DistrictScopedAdmin):
     """Applications are changed in the portal's own pages (one door for states); here they are read."""
 
-    district_lookup = "call__district"
     list_display = ["institution", "call", "state", "submitted_at", "updated_at"]
     list_filter = ["state", "call__district", "call"]
     search_fields = ["institution__short_name", "theme"]
@@ -158,7 +156,6 @@ class ApplicationAdmin(DistrictScopedAdmin):
 
 @admin.register(ApplicationEvent)
 class ApplicationEventAdmin(DistrictScopedAdmin):
-    district_lookup = "application__call__district"
     list_display = ["application", "from_state", "to_state", "by", "at"]
     list_filter = ["to_state"]
     list_select_related = ["application__institution", "application__call", "by"]
@@ -166,7 +163,6 @@ class ApplicationEventAdmin(DistrictScopedAdmin):
 
 @admin.register(TechnicalCheck)
 class TechnicalCheckAdmin(DistrictScopedAdmin):
-    district_lookup = "application__call__district"
     list_display = ["application", "outcome", "by", "at"]
     list_select_related = ["application__institution", "application__call", "by"]
 
@@ -175,7 +171,6 @@ class TechnicalCheckAdmin(DistrictScopedAdmin):
 class StatusAwardAdmin(DistrictScopedAdmin):
     """The registry; statuses granted elsewhere (ЭП, РИП, ФИП) are entered here by hand."""
 
-    district_lookup = "institution__district"
     list_display = ["institution", "status_kind", "theme", "valid_from", "valid_to", "decision_body", "protocol_number"]
     list_filter = ["status_kind", "status_kind__level", "institution__district"]
     search_fields = ["institution__short_name", "theme"]

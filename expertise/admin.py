@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.admin import DistrictScopedAdmin, ScopedTabularInline
 
 from .models import (
     AgendaItem,
@@ -26,7 +26,7 @@ class ExpertProfileAdmin(DistrictScopedAdmin):
     autocomplete_fields = ["user"]
 
 
-class ReviewEventInline(admin.TabularInline):
+class ReviewEventInline(ScopedTabularInline):
     model = ReviewEvent
     extra = 0
     can_delete = False
@@ -39,7 +39,6 @@ class ReviewEventInline(admin.TabularInline):
 
 @admin.register(Assignment)
 class AssignmentAdmin(DistrictScopedAdmin):
-    district_lookup = "application__call__district"
     list_display = ["expert", "application", "due_date", "state", "assigned_at"]
     list_filter = ["state", "application__call"]
     search_fields = ["expert__full_name", "application__institution__short_name"]
@@ -54,14 +53,13 @@ class AssignmentAdmin(DistrictScopedAdmin):
 
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(DistrictScopedAdmin):
-    district_lookup = "institution__district"
     list_display = ["expert", "institution", "declared_at"]
     search_fields = ["expert__full_name", "institution__short_name"]
     autocomplete_fields = ["expert"]
     raw_id_fields = ["application"]
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(ScopedTabularInline):
     model = Score
     extra = 0
     can_delete = False
@@ -74,7 +72,6 @@ class ScoreInline(admin.TabularInline):
 
 @admin.register(Review)
 class ReviewAdmin(DistrictScopedAdmin):
-    district_lookup = "assignment__application__call__district"
     list_display = ["assignment", "state", "recommendation", "submitted_at"]
     list_filter = ["state", "recommendation"]
     readonly_fields = ["assignment", "state", "overall_comment", "recommendation", "submitted_at"]
@@ -91,13 +88,12 @@ class ReviewAdmin(DistrictScopedAdmin):
 
 @admin.register(Presentation)
 class PresentationAdmin(DistrictScopedAdmin):
-    district_lookup = "call__district"
     list_display = ["application", "starts_at", "place"]
     list_filter = ["call"]
     raw_id_fields = ["application"]
 
 
-class AgendaInline(admin.TabularInline):
+class AgendaInline(ScopedTabularInline):
     model = AgendaItem
     extra = 0
     fields = ["order", "application", "title", "decision", "votes_for", "votes_against", "votes_abstained"]

@@ -1,8 +1,16 @@
-"""Back-office building blocks shared by every app's admin."""
+"""Back-office building blocks shared by every app's admin.
+
+The line between districts is drawn here once, from each model's ``district_path``
+(innovation_portal.boundary): lists, choice lists, raw-id lookups and autocompletes show a
+methodist only their districts' records. The system check boundary.E002 refuses an admin
+of our models that does not extend DistrictScopedAdmin.
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
+
+from innovation_portal import boundary
 
 admin.site.site_header = _("Innovation portal: back office")
 admin.site.site_title = _("Innovation portal")
@@ -15,20 +23,31 @@ def methodist_district_ids(user):
     return user.district_ids(RoleAssignment.Role.METHODIST)
 
 
+def visible_in_back_office(queryset, request):
+    """What of `queryset` the back office shows this user: their districts' records (all for a superuser).
+
+    A model with its own admin answers through that admin (which may narrow further, e.g.
+    users hide superusers); any other model through its declared district.
+    """
+    if request.user.is_superuser:
+        return queryset
+    model_admin = admin.site._registry.get(queryset.model)
+    if isinstance(model_admin, DistrictScopedAdmin):
+        return queryset.filter(pk__in=model_admin.get_queryset(request).values("pk"))
+    return boundary.within(queryset, methodist_district_ids(request.user), shared=True)
+
+
 class ScopedChoicesMixin:
     """Choice lists (and raw-id lookups) offer a methodist only records of their districts.
 
-    The target model's own admin decides what is "theirs": whatever its get_queryset
-    returns for this user. So a Krasnoselsky methodist cannot attach an item to an
-    Admiralteysky plan, or name another district's user an editor, even by typing an id.
+    So a Krasnoselsky methodist cannot attach an item to an Admiralteysky plan, or name
+    another district's user an editor, even by typing an id.
     """
 
     def _scoped(self, request, db_field, field):
         if field is None or request.user.is_superuser:
             return field
-        target_admin = admin.site._registry.get(db_field.related_model)
-        if target_admin is not None and hasattr(target_admin, "district_lookup"):
-            field.queryset = field.queryset.filter(pk__in=target_admin.get_queryset(request).values("pk"))
+        field.queryset = visible_in_back_office(field.queryset, request)
         return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -41,19 +60,26 @@ class ScopedChoicesMixin:
 class DistrictScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     """A model admin whose lists show a methodist only their own districts' records.
 
-    ``district_lookup`` is the ORM path from the model to its district. Permissions are
-    asked of django-rules (see each app's rules.py), object by object; choice lists are
-    narrowed the same way (ScopedChoicesMixin).
+    The district comes from the model's ``district_path``. Permissions are asked of
+    django-rules (see each app's rules.py), object by object; choice lists are narrowed the
+    same way (ScopedChoicesMixin). Installation-wide models are listed whole; their rules
+    decide who may change them.
     """
-
-    district_lookup = "district"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.district_lookup}__in": methodist_district_ids(request.user)})
+        return boundary.within(queryset, methodist_district_ids(request.user), shared=True)
 
     def has_add_permission(self, request):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+
+
+class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):
+    """A tabular inline whose choice lists stay within the methodist's districts."""
+
+
+class ScopedStackedInline(ScopedChoicesMixin, admin.StackedInline):
+    """A stacked inline whose choice lists stay within the methodist's districts."""

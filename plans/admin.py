@@ -8,7 +8,7 @@ from import_export.admin import ImportExportMixin
 from rules.contrib.admin import ObjectPermissionsStackedInline, ObjectPermissionsTabularInline
 
 from accounts.models import Institution
-from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin
 from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS
 from innovation_portal.workflow import TransitionError
 from innovation_portal.years import parse_period
@@ -46,20 +46,20 @@ class _PlanChildInline:
         return field
 
 
-class SectionInline(_PlanChildInline, ObjectPermissionsTabularInline):
+class SectionInline(_PlanChildInline, ScopedChoicesMixin, ObjectPermissionsTabularInline):
     model = PlanSection
     extra = 0
     fields = ("order", "number", "title")
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 80})}}
 
 
-class AbbreviationInline(ObjectPermissionsTabularInline):
+class AbbreviationInline(ScopedChoicesMixin, ObjectPermissionsTabularInline):
     model = PlanAbbreviation
     extra = 0
     fields = ("abbr", "meaning")
 
 
-class ItemInline(_PlanChildInline, ObjectPermissionsStackedInline):
+class ItemInline(_PlanChildInline, ScopedChoicesMixin, ObjectPermissionsStackedInline):
     model = PlanItem
     extra = 0
     fields = (
@@ -192,7 +192,6 @@ class PlanItemForm(forms.ModelForm):
 class PlanItemAdmin(ImportExportMixin, DistrictScopedAdmin):
     """Every item across plans: the place for the spreadsheet import and for finding flagged timeframes."""
 
-    district_lookup = "plan__district"
     form = PlanItemForm
     resource_classes = [PlanItemResource]
     import_formats = IMPORT_FORMATS

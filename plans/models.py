@@ -13,6 +13,8 @@ from innovation_portal.files import FileValidator, PrivatePath
 class Plan(models.Model):
     """A district's plan of events (or a roadmap) for an academic or a calendar year."""
 
+    district_path = "district"
+
     class Kind(models.TextChoices):
         PLAN = "plan", _("plan of events")
         ROADMAP = "roadmap", _("roadmap")
@@ -80,6 +82,8 @@ class Plan(models.Model):
 class PlanStatusChange(models.Model):
     """Audit of a plan's status: who moved it, when, from what to what, and why."""
 
+    district_path = "plan__district"
+
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=10, choices=Plan.Status.choices)
     to_status = models.CharField(max_length=10, choices=Plan.Status.choices)
@@ -97,6 +101,8 @@ class PlanStatusChange(models.Model):
 class PlanAbbreviation(models.Model):
     """A line of the plan's legend: «ОО – отдел образования»."""
 
+    district_path = "plan__district"
+
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="abbreviations", verbose_name=_("plan"))
     abbr = models.CharField(_("abbreviation"), max_length=50)
     meaning = models.CharField(_("meaning"), max_length=500, blank=True)
@@ -110,13 +116,10 @@ class PlanAbbreviation(models.Model):
     def __str__(self):
         return f"{self.abbr} – {self.meaning}"
 
-    @property
-    def district_id(self):
-        """Lets the shared permission predicates find the district (see accounts.rules)."""
-        return self.plan.district_id
-
 
 class PlanSection(models.Model):
+    district_path = "plan__district"
+
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="sections", verbose_name=_("plan"))
     number = models.CharField(_("number"), max_length=20, blank=True)
     title = models.TextField(_("title"), blank=True)
@@ -130,14 +133,11 @@ class PlanSection(models.Model):
     def __str__(self):
         return " ".join(part for part in (self.number, self.title) if part) or str(_("(no section)"))
 
-    @property
-    def district_id(self):
-        """Lets the shared permission predicates find the district (see accounts.rules)."""
-        return self.plan.district_id
-
 
 class PlanItem(models.Model):
     """One event of a plan, with its timeframe as written and as understood."""
+
+    district_path = "plan__district"
 
     class Execution(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -214,11 +214,6 @@ class PlanItem(models.Model):
         return f"{self.number} {self.title[:100]}".strip()
 
     @property
-    def district_id(self):
-        """Lets the shared permission predicates find the district (see accounts.rules)."""
-        return self.plan.district_id
-
-    @property
     def depth(self):
         return max(len([p for p in self.number.split(".") if p.strip()]) - 1, 0)
 
@@ -229,6 +224,8 @@ class PlanItem(models.Model):
 
 class PlanItemMonth(models.Model):
     """A month an item touches, as a row: "this month" and the calendar are one indexed lookup."""
+
+    district_path = "item__plan__district"
 
     item = models.ForeignKey(PlanItem, models.CASCADE, related_name="month_rows")
     month = models.DateField(help_text="The first day of the month.")
@@ -243,6 +240,8 @@ class PlanItemMonth(models.Model):
 
 class PlanItemExecutionChange(models.Model):
     """History of an item's execution marks (held on, moved to, cancelled, with the report)."""
+
+    district_path = "item__plan__district"
 
     item = models.ForeignKey(PlanItem, models.CASCADE, related_name="execution_changes")
     from_status = models.CharField(max_length=10, choices=PlanItem.Execution.choices)

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.admin import DistrictScopedAdmin, ScopedTabularInline
 
 from .models import Article, ArticleAuthor, ArticleEvent, BookBuild, Collection, CollectionSection, Reopening, Series
 from .models.article import BODY_FIELDS
@@ -14,7 +14,7 @@ class SeriesAdmin(DistrictScopedAdmin):
     list_filter = ["kind", "district"]
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(ScopedTabularInline):
     model = CollectionSection
     extra = 0
 
@@ -31,13 +31,13 @@ class CollectionAdmin(DistrictScopedAdmin):
     readonly_fields = ["status", "published_build", "published_at"]
 
 
-class AuthorInline(admin.TabularInline):
+class AuthorInline(ScopedTabularInline):
     model = ArticleAuthor
     extra = 0
     raw_id_fields = ["institution"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ScopedTabularInline):
     model = ArticleEvent
     extra = 0
     can_delete = False
@@ -65,7 +65,6 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(DistrictScopedAdmin):
     form = ArticleAdminForm
-    district_lookup = "collection__district"
     list_display = ["title", "institution", "collection", "state", "estimated_pages"]
     list_filter = ["state", "collection"]
     search_fields = ["title", "institution__short_name"]
@@ -77,13 +76,11 @@ class ArticleAdmin(DistrictScopedAdmin):
 
 @admin.register(Reopening)
 class ReopeningAdmin(DistrictScopedAdmin):
-    district_lookup = "collection__district"
     list_display = ["collection", "article", "user", "until"]
     raw_id_fields = ["article", "user", "created_by"]
 
 
 @admin.register(BookBuild)
 class BookBuildAdmin(DistrictScopedAdmin):
-    district_lookup = "collection__district"
     list_display = ["collection", "version", "state", "progress", "page_count", "finished_at"]
     readonly_fields = ["state", "progress", "message", "started_at", "finished_at", "page_count", "article_pages"]

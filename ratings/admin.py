@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rules.contrib.admin import ObjectPermissionsStackedInline
 
-from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin
 
 from . import services, sources
 from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry, RatingHistory, RatingResult
@@ -25,7 +25,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["source"] = forms.ChoiceField(label=_("source"), required=False, choices=choices)
 
 
-class IndicatorInline(ObjectPermissionsStackedInline):
+class IndicatorInline(ScopedChoicesMixin, ObjectPermissionsStackedInline):
     model = Indicator
     form = IndicatorForm
     extra = 0
@@ -82,7 +82,6 @@ class RatingCampaignAdmin(DistrictScopedAdmin):
 
 @admin.register(RatingCard)
 class RatingCardAdmin(DistrictScopedAdmin):
-    district_lookup = "campaign__district"
     list_display = ("institution", "campaign", "state", "submitted_at", "verified_at")
     list_filter = ("campaign__district", "campaign__academic_year", "state")
     list_select_related = ("institution", "campaign__district")
@@ -92,7 +91,6 @@ class RatingCardAdmin(DistrictScopedAdmin):
 
 @admin.register(InterviewSlot)
 class InterviewSlotAdmin(DistrictScopedAdmin):
-    district_lookup = "campaign__district"
     list_display = ("starts_at", "ends_at", "place", "booked_by", "campaign")
     list_filter = ("campaign__district", "campaign__academic_year")
     list_select_related = ("booked_by", "campaign__district")
@@ -101,7 +99,6 @@ class InterviewSlotAdmin(DistrictScopedAdmin):
 
 @admin.register(RatingResult)
 class RatingResultAdmin(DistrictScopedAdmin):
-    district_lookup = "campaign__district"
     list_display = ("rank", "institution", "total", "group", "group_rank", "campaign")
     list_filter = ("campaign__district", "campaign__academic_year", "group")
     list_select_related = ("institution", "campaign__district")
@@ -109,14 +106,12 @@ class RatingResultAdmin(DistrictScopedAdmin):
 
 @admin.register(RatingHistory)
 class RatingHistoryAdmin(DistrictScopedAdmin):
-    district_lookup = "campaign__district"
     list_display = ("at", "campaign", "card", "from_state", "to_state", "by")
     list_select_related = ("campaign__district", "card__institution", "by")
 
 
 @admin.register(RatingEntry)
 class RatingEntryAdmin(DistrictScopedAdmin):
-    district_lookup = "card__campaign__district"
     list_display = ("title", "card", "indicator", "verification", "points", "automatic")
     list_filter = ("verification", "automatic")
     list_select_related = ("card__institution", "card__campaign__district", "indicator")

@@ -19,6 +19,8 @@ from innovation_portal.years import validate_academic_year
 class RatingCampaign(models.Model):
     """One year's rating in one district: indicators, deadlines and a status."""
 
+    district_path = "district"
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("being prepared")
         COLLECTING = "collecting", _("collecting data")
@@ -89,6 +91,8 @@ class RatingCampaign(models.Model):
 class Indicator(models.Model):
     """A line of the rating: what counts, how it scores, what proves it and where it comes from."""
 
+    district_path = "campaign__district"
+
     class Scoring(models.TextChoices):
         PER_ENTRY = "per_entry", _("points per entry, up to a cap")
         YES_NO = "yes_no", _("yes/no: fixed points")
@@ -153,6 +157,8 @@ class Indicator(models.Model):
 class RatingCard(models.Model):
     """The institution's «информационно-диагностическая карта» for one campaign."""
 
+    district_path = "campaign__district"
+
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
@@ -193,13 +199,11 @@ class RatingCard(models.Model):
     def __str__(self):
         return f"{self.institution} · {self.campaign.academic_year}"
 
-    @property
-    def district_id(self):
-        return self.institution.district_id
-
 
 class RatingEntry(models.Model):
     """One event, publication or fact on a card, with its evidence and its verification."""
+
+    district_path = "card__campaign__district"
 
     class Level(models.TextChoices):
         INSTITUTION = "institution", _("institution")
@@ -270,6 +274,8 @@ class RatingEntry(models.Model):
 class RatingResult(models.Model):
     """A snapshot of one institution's place in a computed rating."""
 
+    district_path = "campaign__district"
+
     campaign = models.ForeignKey(
         RatingCampaign, models.CASCADE, related_name="results", verbose_name=_("rating campaign")
     )
@@ -314,6 +320,8 @@ class RatingResult(models.Model):
 class InterviewSlot(models.Model):
     """A time for an interview with an institution's team after the data deadline."""
 
+    district_path = "campaign__district"
+
     campaign = models.ForeignKey(
         RatingCampaign, models.CASCADE, related_name="slots", verbose_name=_("rating campaign")
     )
@@ -349,16 +357,14 @@ class InterviewSlot(models.Model):
         return f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
     @property
-    def district_id(self):
-        return self.campaign.district_id
-
-    @property
     def institution_id(self):
         return self.booked_by_id
 
 
 class RatingHistory(models.Model):
     """Who moved a campaign or a card from which state to which, when and why."""
+
+    district_path = "campaign__district"
 
     campaign = models.ForeignKey(
         RatingCampaign, models.CASCADE, related_name="history", verbose_name=_("rating campaign")

@@ -13,6 +13,8 @@ from innovation_portal.files import FileValidator, PrivatePath
 class Application(models.Model):
     """One institution's application (заявка) to one call; also an annual report or a conference talk."""
 
+    district_path = "call__district"
+
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
@@ -105,11 +107,6 @@ class Application(models.Model):
         return f"{self.institution} — {self.call}"
 
     @property
-    def district_id(self):
-        # For the shared permission predicates: an application belongs to its call's district.
-        return self.call.district_id
-
-    @property
     def is_editable(self):
         return self.state in self.EDITABLE
 
@@ -125,6 +122,8 @@ class Row(models.Model):
 class ExperienceRow(Row):
     """Experience on the topic in the last 5 years."""
 
+    district_path = "application__call__district"
+
     application = models.ForeignKey(Application, models.CASCADE, related_name="experience")
     project = models.CharField(_("project"), max_length=500)
     years = models.CharField(_("years"), max_length=100, blank=True)
@@ -139,6 +138,8 @@ class ExperienceRow(Row):
 
 
 class StaffRow(Row):
+    district_path = "application__call__district"
+
     application = models.ForeignKey(Application, models.CASCADE, related_name="staff")
     full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -156,6 +157,8 @@ class StaffRow(Row):
 class SourceRow(Row):
     """A teaching or methodological source for the interns."""
 
+    district_path = "application__call__district"
+
     application = models.ForeignKey(Application, models.CASCADE, related_name="sources")
     title = models.CharField(_("title of the source"), max_length=500)
     annotation = models.TextField(_("annotation"), blank=True)
@@ -170,6 +173,8 @@ class SourceRow(Row):
 
 class RoadmapEvent(Row):
     """An event of the base site's roadmap, in one of its three fixed sections."""
+
+    district_path = "application__call__district"
 
     class Section(models.IntegerChoices):
         MODELS = 1, _("Development and testing of new models of educational activity, programmes and technologies")
@@ -194,6 +199,8 @@ class RoadmapEvent(Row):
 
 class Attachment(models.Model):
     """A file of the application (or, for the video, a link to where it can be watched)."""
+
+    district_path = "application__call__district"
 
     class Kind(models.TextChoices):
         VIDEO = "video", _("video announcement")
@@ -235,6 +242,8 @@ class Attachment(models.Model):
 class Answer(models.Model):
     """The answer to one of the call's extra questions."""
 
+    district_path = "application__call__district"
+
     application = models.ForeignKey(Application, models.CASCADE, related_name="answers")
     question = models.ForeignKey("applications.CallQuestion", models.CASCADE, related_name="answers")
     value = models.JSONField(_("answer"), null=True, blank=True)
@@ -267,6 +276,8 @@ class Answer(models.Model):
 class ApplicationEvent(models.Model):
     """The audit trail: who moved the application from which state to which, when and why."""
 
+    district_path = "application__call__district"
+
     application = models.ForeignKey(Application, models.CASCADE, related_name="events")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("when"), auto_now_add=True)
@@ -285,6 +296,8 @@ class ApplicationEvent(models.Model):
 
 class TechnicalCheck(models.Model):
     """One technical check of an application: the checklist as ticked, remarks, and the outcome."""
+
+    district_path = "application__call__district"
 
     class Outcome(models.TextChoices):
         ADMITTED = "admitted", _("admitted to expertise")

@@ -16,6 +16,8 @@ from innovation_portal.years import validate_academic_year
 class Call(models.Model):
     """What institutions apply to: a competition for a status, annual reports of sites, or conference talks."""
 
+    district_path = "district"
+
     class Purpose(models.TextChoices):
         STATUS = "status", _("competition for a status")
         ANNUAL_REPORT = "annual_report", _("annual reports of current sites")
@@ -120,6 +122,8 @@ class Call(models.Model):
 
 
 class CallFile(models.Model):
+    district_path = "call__district"
+
     call = models.ForeignKey(Call, models.CASCADE, related_name="files", verbose_name=_("call"))
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(
@@ -145,6 +149,8 @@ class CallFile(models.Model):
 
 class Criterion(models.Model):
     """A criterion experts score applications of the call against (issue 5's Review uses it)."""
+
+    district_path = "call__district"
 
     call = models.ForeignKey(Call, models.CASCADE, related_name="criteria", verbose_name=_("call"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -186,6 +192,8 @@ class Criterion(models.Model):
 class ChecklistItem(models.Model):
     """One line of the technical check; automatic lines are ticked by the portal itself."""
 
+    district_path = "call__district"
+
     class Automatic(models.TextChoices):
         REQUIRED_FIELDS = "required_fields", _("required fields are filled")
         TABLES = "tables", _("required tables have rows")
@@ -215,6 +223,8 @@ class ChecklistItem(models.Model):
 
 class CallQuestion(models.Model):
     """An extra question a methodist adds to the call's form, without code."""
+
+    district_path = "call__district"
 
     class Kind(models.TextChoices):
         SHORT_TEXT = "short_text", _("short text")
@@ -255,6 +265,8 @@ class CallQuestion(models.Model):
 
 class Extension(models.Model):
     """A personal deadline for one institution, granted by a methodist."""
+
+    district_path = "call__district"
 
     call = models.ForeignKey(Call, models.CASCADE, related_name="extensions", verbose_name=_("call"))
     institution = models.ForeignKey(

@@ -3,12 +3,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innovation_portal import boundary
+
 
 class StatusKind(models.Model):
     """A status an institution can hold (районная стажировочная площадка, ЭП, РИП, …).
 
     A catalogue methodists extend without a programmer: a new competition names its kind.
     """
+
+    district_path = boundary.INSTALLATION
 
     class Level(models.TextChoices):
         DISTRICT = "district", _("district")
@@ -36,6 +40,8 @@ class StatusKind(models.Model):
 
 class DistrictProgramme(models.Model):
     """A district programme or initiative network project a base site works within («Поколение.RU», …)."""
+
+    district_path = "district"
 
     district = models.ForeignKey(
         "accounts.District", models.CASCADE, related_name="district_programmes", verbose_name=_("district")

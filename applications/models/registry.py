@@ -19,6 +19,8 @@ class StatusAwardQuerySet(models.QuerySet):
 class StatusAward(models.Model):
     """An institution holds a status on a theme for a period, by a decision (of a council or elsewhere)."""
 
+    district_path = "institution__district"
+
     institution = models.ForeignKey(
         "accounts.Institution", models.PROTECT, related_name="status_awards", verbose_name=_("institution")
     )
@@ -58,10 +60,6 @@ class StatusAward(models.Model):
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end cannot come before the start.")})
-
-    @property
-    def district_id(self):
-        return self.institution.district_id
 
     @property
     def is_current(self):

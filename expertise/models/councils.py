@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class Presentation(models.Model):
     """A slot in the schedule of public presentations of a call."""
 
+    district_path = "call__district"
+
     call = models.ForeignKey("applications.Call", models.CASCADE, related_name="presentations", verbose_name=_("call"))
     application = models.OneToOneField(
         "applications.Application", models.CASCADE, related_name="presentation", verbose_name=_("application")
@@ -25,13 +27,11 @@ class Presentation(models.Model):
     def __str__(self):
         return f"{self.application.institution}: {self.starts_at:%d.%m.%Y %H:%M}"
 
-    @property
-    def district_id(self):
-        return self.call.district_id
-
 
 class CouncilMeeting(models.Model):
     """A meeting of a council (экспертный совет, координационный совет, …) that decides on applications."""
+
+    district_path = "district"
 
     class Kind(models.TextChoices):
         EXPERT_COUNCIL = "expert_council", _("expert council")
@@ -88,6 +88,8 @@ class CouncilMeeting(models.Model):
 class AgendaItem(models.Model):
     """One question of the agenda: usually an application (or a site's report) to decide on."""
 
+    district_path = "meeting__district"
+
     class Decision(models.TextChoices):
         AWARD = "award", _("award")
         NOT_AWARD = "not_award", _("do not award")
@@ -122,7 +124,3 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title or str(self.application)
-
-    @property
-    def district_id(self):
-        return self.meeting.district_id

@@ -12,6 +12,8 @@ class ExpertProfile(models.Model):
     institution is where they work); a profile is optional and adds topics and a load cap.
     """
 
+    district_path = "district"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="expert_profiles", verbose_name=_("expert")
     )
@@ -50,6 +52,8 @@ def topic_list(text):
 
 class Assignment(models.Model):
     """An expert is asked to review one application by a due date."""
+
+    district_path = "application__call__district"
 
     class State(models.TextChoices):
         ASSIGNED = "assigned", _("assigned")
@@ -95,16 +99,14 @@ class Assignment(models.Model):
         return f"{self.expert}: {self.application}"
 
     @property
-    def district_id(self):
-        return self.application.call.district_id
-
-    @property
     def is_open(self):
         return self.state in self.OPEN
 
 
 class ConflictDeclaration(models.Model):
     """An expert says they cannot judge an institution's work: never assigned to it again."""
+
+    district_path = "institution__district"
 
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="expert_conflicts", verbose_name=_("expert")
@@ -131,7 +133,3 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.expert} — {self.institution}"
-
-    @property
-    def district_id(self):
-        return self.institution.district_id

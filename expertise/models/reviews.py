@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Review(models.Model):
+    district_path = "assignment__application__call__district"
+
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
@@ -38,15 +40,13 @@ class Review(models.Model):
         return str(self.assignment)
 
     @property
-    def district_id(self):
-        return self.assignment.application.call.district_id
-
-    @property
     def is_counted(self):
         return self.state in self.COUNTED
 
 
 class Score(models.Model):
+    district_path = "review__assignment__application__call__district"
+
     review = models.ForeignKey(Review, models.CASCADE, related_name="scores", verbose_name=_("review"))
     criterion = models.ForeignKey(
         "applications.Criterion", models.CASCADE, related_name="review_scores", verbose_name=_("criterion")
@@ -67,6 +67,8 @@ class Score(models.Model):
 
 class ReviewEvent(models.Model):
     """The audit trail of assignments and reviews: who moved what from which state to which, and why."""
+
+    district_path = "assignment__application__call__district"
 
     class Subject(models.TextChoices):
         ASSIGNMENT = "assignment", _("assignment")

@@ -24,6 +24,8 @@ MAX_PAGES = 7
 
 
 class Article(models.Model):
+    district_path = "collection__district"
+
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
@@ -95,11 +97,6 @@ class Article(models.Model):
         return self.title
 
     @property
-    def district_id(self):
-        # Permission predicates find the district through the collection, not the institution.
-        return self.collection.district_id
-
-    @property
     def is_editable(self):
         return self.state in self.EDITABLE
 
@@ -123,6 +120,8 @@ class Article(models.Model):
 
 class ArticleAuthor(models.Model):
     """One of the article's authors as printed: name, position, institution."""
+
+    district_path = "article__collection__district"
 
     article = models.ForeignKey(Article, models.CASCADE, related_name="authors", verbose_name=_("article"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -162,6 +161,8 @@ class ArticleAuthor(models.Model):
 class ArticleEvent(models.Model):
     """The history of an article: every change of state, who made it and why."""
 
+    district_path = "article__collection__district"
+
     article = models.ForeignKey(Article, models.CASCADE, related_name="events", verbose_name=_("article"))
     from_state = models.CharField(_("from"), max_length=20, choices=Article.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Article.State.choices)
@@ -180,6 +181,8 @@ class ArticleEvent(models.Model):
 
 class EditorComment(models.Model):
     """A remark of the editor to the authors, optionally about one part of the article."""
+
+    district_path = "article__collection__district"
 
     article = models.ForeignKey(Article, models.CASCADE, related_name="comments", verbose_name=_("article"))
     author = models.ForeignKey(
@@ -200,6 +203,8 @@ class EditorComment(models.Model):
 
 class Reopening(models.Model):
     """The editor lets one article (or one author's new article) in after the deadline, until a date."""
+
+    district_path = "collection__district"
 
     collection = models.ForeignKey(Collection, models.CASCADE, related_name="reopenings", verbose_name=_("collection"))
     article = models.ForeignKey(

@@ -12,6 +12,8 @@ from .collection import Collection
 class BookBuild(models.Model):
     """One version of the book's PDF, built in the background by `publications.tasks.build_book`."""
 
+    district_path = "collection__district"
+
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("building")
@@ -46,16 +48,14 @@ class BookBuild(models.Model):
         return f"{self.collection} v{self.version}"
 
     @property
-    def district_id(self):
-        return self.collection.district_id
-
-    @property
     def is_finished(self):
         return self.state in self.FINISHED
 
 
 class ArticlePdf(models.Model):
     """An article's pages cut from one build of the book."""
+
+    district_path = "build__collection__district"
 
     build = models.ForeignKey(BookBuild, models.CASCADE, related_name="article_pdfs", verbose_name=_("book build"))
     article = models.ForeignKey(Article, models.CASCADE, related_name="pdfs", verbose_name=_("article"))

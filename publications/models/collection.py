@@ -10,6 +10,8 @@ from innovation_portal.years import validate_academic_year
 class Series(models.Model):
     """A publication the ИМЦ issues again and again: a yearly collection, a monthly bulletin."""
 
+    district_path = "district"
+
     class Kind(models.TextChoices):
         COLLECTION = "collection", _("collection of articles")
         BULLETIN = "bulletin", _("bulletin with numbered issues")
@@ -34,6 +36,8 @@ class Series(models.Model):
 
 class Collection(models.Model):
     """One book (or one issue of a bulletin): its call for articles, its editors, its front matter."""
+
+    district_path = "district"
 
     class Status(models.TextChoices):
         CALL_OPEN = "call_open", _("call for articles open")
@@ -114,6 +118,8 @@ class Collection(models.Model):
 
 class CollectionSection(models.Model):
     """A part of the book that groups articles (e.g. «Дошкольное образование»)."""
+
+    district_path = "collection__district"
 
     collection = models.ForeignKey(Collection, models.CASCADE, related_name="sections", verbose_name=_("collection"))
     title = models.CharField(_("title"), max_length=300)
