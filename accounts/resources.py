@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from innovation_portal.importing import VerboseNameResourceMixin
+from innovation_portal.importing import BoundaryResourceMixin, VerboseNameResourceMixin
 
 from .models import District, Institution
 
@@ -51,7 +51,7 @@ class DistrictWidget(widgets.ForeignKeyWidget):
         return district
 
 
-class InstitutionResource(VerboseNameResourceMixin, resources.ModelResource):
+class InstitutionResource(BoundaryResourceMixin, VerboseNameResourceMixin, resources.ModelResource):
     district = fields.Field(attribute="district", column_name=gettext_lazy("District"), widget=DistrictWidget())
     kind = fields.Field(attribute="kind", column_name=gettext_lazy("Kind"), widget=ChoiceLabelWidget(Institution.Kind))
 

@@ -1,7 +1,10 @@
 """Shared pieces for spreadsheet imports through django-import-export."""
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
+
+from innovation_portal import boundary
 
 
 class RussianCSV(CSV):
@@ -50,3 +53,50 @@ class VerboseNameResourceMixin:
             except FieldDoesNotExist:  # a computed column keeps its own name
                 continue
             field.column_name = str(verbose)[:1].upper() + str(verbose)[1:]
+
+
+def _accounts():
+    from accounts.models import District, RoleAssignment
+
+    return District, RoleAssignment
+
+
+class BoundaryResourceMixin:
+    """Every imported row stays within the importing methodist's districts.
+
+    The district of a row comes from the model's ``district_path`` (innovation_portal.boundary),
+    both for the record as it was (an existing school matched by the row) and as the row would
+    leave it: a row that would touch another district's record, or create one there, is a
+    validation error of that row, and as imports are all-or-nothing nothing is written.
+    A superuser, and a command run without a user, import anywhere.
+    """
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        instance._districts_before = frozenset() if new else boundary.district_ids_of(instance)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        refusal = self.boundary_error(instance, kwargs.get("user"))
+        if refusal:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(refusal)
+        if errors:
+            raise ValidationError(errors)
+
+    def boundary_error(self, instance, user):
+        if user is None or user.is_superuser:
+            return None
+        District, RoleAssignment = _accounts()
+        allowed = user.district_ids(RoleAssignment.Role.METHODIST)
+        touched = set(getattr(instance, "_districts_before", ())) | set(boundary.district_ids_of(instance))
+        foreign = touched - allowed
+        if not foreign:
+            return None
+        names = ", ".join(District.objects.filter(pk__in=foreign).order_by("name").values_list("name", flat=True))
+        return _("This row belongs to %(districts)s: you can import only into your own districts.") % {
+            "districts": names
+        }

@@ -25,7 +25,7 @@ from import_export import fields, resources, widgets
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from accounts.models import Institution
-from innovation_portal.importing import VerboseNameResourceMixin
+from innovation_portal.importing import BoundaryResourceMixin, VerboseNameResourceMixin
 
 from . import services
 from .models import Plan, PlanItem, PlanSection
@@ -93,7 +93,7 @@ class PreviewDiff(resources.Diff):
         return cells
 
 
-class PlanItemResource(VerboseNameResourceMixin, resources.ModelResource):
+class PlanItemResource(BoundaryResourceMixin, VerboseNameResourceMixin, resources.ModelResource):
     def __init__(self, plan=None, **kwargs):
         self.plan = plan
         self._loaded = False

@@ -209,3 +209,34 @@ def test_coordinator_role_requires_an_institution_of_the_same_district(world):
     foreign = InstitutionFactory(district=world.other_district)
     with pytest.raises(ValidationError):
         grant_role(person, RoleAssignment.Role.COORDINATOR, world.district, foreign)
+
+
+def test_import_refuses_rows_of_another_district_and_writes_nothing(methodist_client, world):
+    """The defect: a row naming another district rewrote that district's school and created a new one there."""
+    theirs = InstitutionFactory(
+        district=world.other_district, short_name="ГБОУ школа № 501", head_name="Старая Вера", email="old@example.org"
+    )
+    rewrite = _row("501", district="Адмиралтейский", email="new@example.org")
+    rewrite[6] = "Новая Вера"
+    create_there = _row("502", district="Адмиралтейский")
+    preview = _preview(methodist_client, _xlsx([_row("500"), rewrite, create_there]), 0)
+    body = preview.content.decode()
+    assert preview.context.get("confirm_form") is None  # refused whole, nothing to confirm
+    result = preview.context["result"]
+    assert [row.number for row in result.invalid_rows] == [2, 3]
+    assert "Адмиралтейский район" in body and "только в свои районы" in body
+    theirs.refresh_from_db()
+    assert (theirs.head_name, theirs.email) == ("Старая Вера", "old@example.org")
+    assert not Institution.objects.filter(short_name__in=["ГБОУ школа № 500", "ГБОУ школа № 502"]).exists()
+
+
+def test_import_refuses_moving_a_school_to_another_district(methodist_client, world):
+    """Matching is by district and short name, so a row with another district is a new school there: refused."""
+    preview = _preview(methodist_client, _xlsx([_row("590", district="Адмиралтейский")]), 0)
+    assert [row.number for row in preview.context["result"].invalid_rows] == [1]
+
+
+def test_superuser_imports_into_any_district(client, world):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    _confirm(client, _preview(client, _xlsx([_row("601", district="Адмиралтейский")]), 0))
+    assert Institution.objects.get(short_name="ГБОУ школа № 601").district == world.other_district
