@@ -102,6 +102,16 @@ def manages(user, obj=None):
 
 back_office = is_superuser | manages
 
+
+@rules.predicate
+def is_shared_record(user, obj=None):
+    """An installation-wide record (a default letter, a shared kind of status): every methodist reads it."""
+    return obj is not None and not district_ids_of(obj)
+
+
+# Lists and district records as back_office; installation-wide records read-only for methodists.
+reads_back_office = back_office | (is_methodist & is_shared_record)
+
 # Methodists manage the institutions and users of their own districts (the admin also
 # narrows every list to those districts); districts themselves are a superuser's matter.
 rules.set_perm("accounts", is_superuser | is_methodist)

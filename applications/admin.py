@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from innovation_portal.admin import DistrictScopedAdmin, ScopedStackedInline, ScopedTabularInline
+from innovation_portal.admin import AuditAdmin, DistrictScopedAdmin, ScopedStackedInline, ScopedTabularInline
 
 from .models import (
     Application,
@@ -23,10 +23,16 @@ from .models import (
 
 @admin.register(StatusKind)
 class StatusKindAdmin(DistrictScopedAdmin):
-    list_display = ["name", "short_name", "level", "term_years", "is_active", "order"]
-    list_editable = ["is_active", "order"]
+    list_display = ["name", "short_name", "level", "district", "term_years", "is_active", "order"]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "short_name"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "district" in form.base_fields:
+            # A methodist's kind is their district's; shared kinds are the installation's.
+            form.base_fields["district"].required = True
+        return form
 
 
 @admin.register(DistrictProgramme)
@@ -155,14 +161,14 @@ class ApplicationAdmin(DistrictScopedAdmin):
 
 
 @admin.register(ApplicationEvent)
-class ApplicationEventAdmin(DistrictScopedAdmin):
+class ApplicationEventAdmin(AuditAdmin):
     list_display = ["application", "from_state", "to_state", "by", "at"]
     list_filter = ["to_state"]
     list_select_related = ["application__institution", "application__call", "by"]
 
 
 @admin.register(TechnicalCheck)
-class TechnicalCheckAdmin(DistrictScopedAdmin):
+class TechnicalCheckAdmin(AuditAdmin):
     list_display = ["application", "outcome", "by", "at"]
     list_select_related = ["application__institution", "application__call", "by"]
 

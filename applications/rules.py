@@ -12,6 +12,7 @@ from accounts.rules import (
     is_methodist,
     is_methodist_of,
     is_superuser,
+    reads_back_office,
 )
 
 
@@ -40,9 +41,11 @@ rules.add_perm("applications.view_call_lists", is_superuser | is_methodist | is_
 rules.add_perm("applications.view_call_applications", reads_district)
 rules.add_perm("applications.grant_extension", is_superuser | is_methodist_of)
 
-# The back office. Status kinds are one catalogue for every district, extended by methodists.
+# The back office. Status kinds: the installation's shared ones (a superuser's) and a district's own.
 rules.set_perm("applications", is_superuser | is_methodist)
-grant_model_perms("applications", "statuskind", view=back_office, change=is_superuser | is_methodist)
+grant_model_perms(
+    "applications", "statuskind", view=reads_back_office, change=back_office, add=is_superuser | is_methodist
+)
 for model in ("districtprogramme", "call", "callfile", "criterion", "checklistitem", "callquestion", "extension"):
     grant_model_perms("applications", model, view=back_office)
 grant_model_perms("applications", "statusaward", view=back_office)

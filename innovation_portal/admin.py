@@ -83,3 +83,16 @@ class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):
 
 class ScopedStackedInline(ScopedChoicesMixin, admin.StackedInline):
     """A stacked inline whose choice lists stay within the methodist's districts."""
+
+
+class AuditAdmin(DistrictScopedAdmin):
+    """A history table in the back office: read, never added to, changed or deleted, by anyone."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rules.contrib.admin import ObjectPermissionsStackedInline
 
-from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin
+from innovation_portal.admin import AuditAdmin, DistrictScopedAdmin, ScopedChoicesMixin
 
 from . import services, sources
 from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry, RatingHistory, RatingResult
@@ -105,7 +105,7 @@ class RatingResultAdmin(DistrictScopedAdmin):
 
 
 @admin.register(RatingHistory)
-class RatingHistoryAdmin(DistrictScopedAdmin):
+class RatingHistoryAdmin(AuditAdmin):
     list_display = ("at", "campaign", "card", "from_state", "to_state", "by")
     list_select_related = ("campaign__district", "card__institution", "by")
 

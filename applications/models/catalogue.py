@@ -3,16 +3,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from innovation_portal import boundary
-
 
 class StatusKind(models.Model):
     """A status an institution can hold (районная стажировочная площадка, ЭП, РИП, …).
 
     A catalogue methodists extend without a programmer: a new competition names its kind.
+    Kinds without a district are the installation's, shared by every district (a superuser
+    keeps them); a methodist's new kind belongs to their district.
     """
 
-    district_path = boundary.INSTALLATION
+    district_path = "district"
 
     class Level(models.TextChoices):
         DISTRICT = "district", _("district")
@@ -20,6 +20,15 @@ class StatusKind(models.Model):
         REGIONAL = "regional", _("regional")
         FEDERAL = "federal", _("federal")
 
+    district = models.ForeignKey(
+        "accounts.District",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_kinds",
+        verbose_name=_("district"),
+        help_text=_("Empty: shared by every district of the installation."),
+    )
     name = models.CharField(
         _("name"), max_length=200, unique=True, help_text=_("e.g. «Районная стажировочная площадка»")
     )
