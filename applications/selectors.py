@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import RoleAssignment
+from innovation_portal import boundary
 
 from .models import (
     Application,
@@ -27,7 +28,7 @@ def visible_applications(user):
     # Methodists and the district office see what was handed in, not a school's private drafts.
     return queryset.filter(
         Q(institution_id__in=user.coordinated_institution_ids)
-        | (Q(call__district_id__in=districts) & ~Q(state=Application.State.DRAFT))
+        | (boundary.q(Application, districts) & ~Q(state=Application.State.DRAFT))
     )
 
 
@@ -53,7 +54,7 @@ def managed_calls(user):
     )
     if user.is_superuser:
         return queryset
-    return queryset.filter(district_id__in=user.district_ids(Role.METHODIST, Role.DISTRICT_OFFICE))
+    return boundary.within(queryset, user.district_ids(Role.METHODIST, Role.DISTRICT_OFFICE))
 
 
 def call_applications(call, state=None):
@@ -70,7 +71,7 @@ def calls_for_coordinator(user, now=None):
     extended = Extension.objects.filter(institution_id__in=institution_ids, until__gte=now).values("call_id")
     districts = user.district_ids(Role.COORDINATOR)
     return (
-        Call.objects.filter(district_id__in=districts, is_published=True, opens_at__lte=now)
+        boundary.within(Call.objects.filter(is_published=True, opens_at__lte=now), districts)
         .filter(Q(closes_at__gte=now) | Q(pk__in=extended))
         .select_related("status_kind", "district")
         .order_by("closes_at")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import RoleAssignment
 from applications.models import Application, Call, Criterion
+from innovation_portal import boundary
 
 from . import results
 from .models import AgendaItem, Assignment, CouncilMeeting, Presentation, Review, Score
@@ -99,7 +100,7 @@ def managed_calls(user):
         ),
     )
     if not user.is_superuser:
-        queryset = queryset.filter(district_id__in=reader_district_ids(user))
+        queryset = boundary.within(queryset, reader_district_ids(user))
     return queryset.order_by("-closes_at", "title")
 
 
@@ -211,7 +212,7 @@ def readable_applications(user):
     )
     if user.is_superuser:
         return queryset
-    return queryset.filter(call__district_id__in=reader_district_ids(user))
+    return boundary.within(queryset, reader_district_ids(user))
 
 
 def presentations_of(call):
@@ -231,7 +232,7 @@ def meetings(user):
         items=Count("agenda", distinct=True)
     )
     if not user.is_superuser:
-        queryset = queryset.filter(district_id__in=reader_district_ids(user))
+        queryset = boundary.within(queryset, reader_district_ids(user))
     return queryset.order_by("-date", "-pk")
 
 

@@ -216,3 +216,11 @@ def check_admins(app_configs=None, **kwargs):
                     )
                 )
     return errors
+
+
+def q(model, district_ids):
+    """A condition «belongs to one of `district_ids`» for composing with others (Q objects)."""
+    from django.db.models import Q
+
+    path = lookup(model)
+    return Q() if path is None else Q(**{f"{path}__in": list(district_ids)})

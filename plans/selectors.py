@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 
 from accounts.models import RoleAssignment
+from innovation_portal import boundary
 
 from .models import Plan, PlanItem, PlanSection
 
@@ -35,7 +36,7 @@ def visible_plans(user):
         return plans
     condition = Q(status=Plan.Status.PUBLISHED)
     if user.is_authenticated:
-        condition |= Q(district__in=user.district_ids(Role.METHODIST))
+        condition |= boundary.q(Plan, user.district_ids(Role.METHODIST))
     return plans.filter(condition)
 
 
@@ -44,7 +45,7 @@ def managed_plans(user):
     plans = Plan.objects.select_related("district")
     if user.is_superuser:
         return plans
-    return plans.filter(district__in=user.district_ids(Role.METHODIST))
+    return boundary.within(plans, user.district_ids(Role.METHODIST))
 
 
 def report_plans(user):
@@ -52,7 +53,7 @@ def report_plans(user):
     plans = Plan.objects.select_related("district")
     if user.is_superuser:
         return plans
-    return plans.filter(district__in=user.district_ids(Role.METHODIST, Role.DISTRICT_OFFICE))
+    return boundary.within(plans, user.district_ids(Role.METHODIST, Role.DISTRICT_OFFICE))
 
 
 def item_queryset():

@@ -6,6 +6,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import RoleAssignment
+from innovation_portal import boundary
 
 from .models import Article, ArticleAuthor, BookBuild, Collection, Reopening
 
@@ -55,7 +56,7 @@ def articles_visible_to(user):
     # Editors see what was handed in; drafts stay with their authors.
     return articles.filter(
         Q(institution__in=user.coordinated_institution_ids)
-        | (Q(collection__district__in=user.district_ids(*EDITOR_ROLES)) & ~Q(state=Article.State.DRAFT))
+        | (boundary.q(Article, user.district_ids(*EDITOR_ROLES)) & ~Q(state=Article.State.DRAFT))
     )
 
 
@@ -63,16 +64,13 @@ def collections_managed_by(user):
     collections = Collection.objects.select_related("district", "series")
     if user.is_superuser:
         return collections
-    return collections.filter(district__in=user.district_ids(*EDITOR_ROLES))
+    return boundary.within(collections, user.district_ids(*EDITOR_ROLES))
 
 
 def open_calls_for(user):
     """Collections accepting articles in the districts where the user coordinates an institution."""
     return (
-        Collection.objects.filter(
-            district__in=user.district_ids(Role.COORDINATOR),
-            status__in=Collection.ACCEPTING,
-        )
+        boundary.within(Collection.objects.filter(status__in=Collection.ACCEPTING), user.district_ids(Role.COORDINATOR))
         .select_related("series", "district")
         .order_by("deadline")
     )

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q
 
 from accounts.models import Institution
+from innovation_portal import boundary
 
 from .models import InterviewSlot, RatingCampaign, RatingCard, RatingEntry, RatingResult
 
@@ -18,8 +19,8 @@ def campaigns_visible_to(user):
         return queryset
     visible = Q(status=Status.PUBLISHED)
     if user.is_authenticated:
-        visible |= Q(district_id__in=user.district_ids()) & ~Q(status=Status.DRAFT)
-        visible |= Q(district_id__in=user.district_ids("methodist"))
+        visible |= boundary.q(RatingCampaign, user.district_ids()) & ~Q(status=Status.DRAFT)
+        visible |= boundary.q(RatingCampaign, user.district_ids("methodist"))
     return queryset.filter(visible)
 
 
@@ -27,7 +28,7 @@ def campaigns_managed_by(user):
     queryset = RatingCampaign.objects.select_related("district")
     if user.is_superuser:
         return queryset
-    return queryset.filter(district_id__in=user.district_ids("methodist"))
+    return boundary.within(queryset, user.district_ids("methodist"))
 
 
 def results_readable_by(user):
@@ -37,7 +38,7 @@ def results_readable_by(user):
         return queryset
     visible = Q(status=Status.PUBLISHED)
     if user.is_authenticated:
-        visible |= Q(district_id__in=user.district_ids("methodist", "district_office"))
+        visible |= boundary.q(RatingCampaign, user.district_ids("methodist", "district_office"))
     return queryset.filter(visible)
 
 
@@ -50,7 +51,7 @@ def cards_visible_to(user):
         return queryset.none()
     return queryset.filter(
         Q(institution_id__in=user.coordinated_institution_ids)
-        | Q(campaign__district_id__in=user.district_ids("methodist", "district_office"))
+        | boundary.q(RatingCard, user.district_ids("methodist", "district_office"))
     )
 
 
@@ -58,7 +59,7 @@ def cards_verifiable_by(user):
     queryset = RatingCard.objects.select_related("campaign__district", "institution", "submitted_by")
     if user.is_superuser:
         return queryset
-    return queryset.filter(campaign__district_id__in=user.district_ids("methodist"))
+    return boundary.within(queryset, user.district_ids("methodist"))
 
 
 def entries_by_indicator(card):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import RoleAssignment
+from innovation_portal import boundary
 
 from .. import selectors
 from ..models import Call
@@ -26,7 +27,7 @@ def visible_calls(user):
         return queryset
     Role = RoleAssignment.Role
     staff = user.district_ids(Role.METHODIST, Role.DISTRICT_OFFICE)
-    return queryset.filter(Q(district_id__in=staff) | Q(district_id__in=user.district_ids(), is_published=True))
+    return queryset.filter(boundary.q(Call, staff) | (boundary.q(Call, user.district_ids()) & Q(is_published=True)))
 
 
 def get_call(request, pk):
