@@ -296,3 +296,46 @@ def test_home_page_lists_the_rating_deadline_and_cards_to_verify(world, setup, l
 
 def test_indicator_scoring_kinds_are_listed(setup):
     assert {choice for choice, _label in Indicator.Scoring.choices} == {"per_entry", "yes_no", "methodist"}
+
+
+def _entry_data(indicator, *, title, evidence=False, entry=None, index=0):
+    prefix = f"ind{indicator.pk}-{index}"
+    data = {f"{prefix}-title": title, f"{prefix}-date": "2026-03-12", f"{prefix}-level": "district"}
+    if entry is not None:
+        data[f"{prefix}-id"] = str(entry.pk)
+    if evidence:
+        data[f"{prefix}-evidence"] = SimpleUploadedFile("программа.pdf", PDF, content_type="application/pdf")
+    return data
+
+
+@pytest.mark.parametrize("with_file", [True, False], ids=["file", "no-file"])
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
+@pytest.mark.parametrize("existing", [True, False], ids=["existing", "new"])
+def test_card_save_with_and_without_a_file(world, setup, login, with_file, valid, existing):
+    """The defect: a new entry with a file plus an error elsewhere on the card answered 500 and lost the input."""
+    campaign, events, experts, card = setup
+    other = IndicatorFactory(campaign=campaign, code="projects", name="Проекты", points=1, cap=5)
+    entry = EntryFactory(card=card, indicator=events, title="Старый семинар", link="https://school.example/1")
+    client = login(world.users.coordinator)
+    data = {**management(events, total=1, initial=1 if existing else 0), **management(other, total=1), "save": "1"}
+    data |= _entry_data(events, title="Семинар с файлом", evidence=with_file, entry=entry if existing else None)
+    if not with_file and not existing:
+        data[f"ind{events.pk}-0-link"] = "https://school.example/2"
+    if existing and not with_file:
+        data[f"ind{events.pk}-0-link"] = entry.link
+    # The other indicator's row is either left empty (valid) or half-filled without evidence (invalid).
+    data[f"ind{other.pk}-0-title"] = "" if valid else "Проект без подтверждения"
+    response = client.post(reverse("ratings:card", args=[card.pk]), data)
+    if valid:
+        assert response.status_code == 302
+        saved = RatingEntry.objects.filter(card=card, indicator=events, title="Семинар с файлом").get()
+        if with_file:
+            assert saved.evidence_name == "программа.pdf"
+        assert (saved.pk == entry.pk) == existing
+        return
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Семинар с файлом" in body and "Проект без подтверждения" in body  # everything typed is kept
+    assert "Укажите ссылку или приложите файл как подтверждение." in body
+    assert ("не сохранён" in body) == with_file  # the person is told to choose the file again
+    assert not RatingEntry.objects.filter(title__in=["Семинар с файлом", "Проект без подтверждения"]).exists()
