@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.module_loading import autodiscover_modules
 
 _providers = []
@@ -29,6 +30,17 @@ class DueItem:
         if isinstance(self.due, datetime):
             return timezone.localtime(self.due)
         return datetime.combine(self.due, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+
+    @property
+    def due_text(self):
+        """«28 апреля, 18:00» (the time when the deadline has one; the year when it is not this year's)."""
+        if self.due is None:
+            return ""
+        local = self.sort_key
+        text = date_format(local, "j E" if local.year == timezone.localdate().year else "j E Y")
+        if isinstance(self.due, datetime):
+            text = f"{text}, {date_format(local, 'H:i')}"
+        return text
 
     @property
     def overdue(self):

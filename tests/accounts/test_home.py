@@ -68,3 +68,20 @@ def test_home_page_queries_are_bounded_by_the_providers(client, world, django_as
     client.force_login(world.users.methodist)
     with django_assert_max_num_queries(4 + 2 * len(due._providers)):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_deadline_on_the_home_page_shows_its_time():
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from innovation_portal.due import DueItem
+
+    year = timezone.localdate().year
+    moscow = ZoneInfo("Europe/Moscow")
+    assert DueItem("Заявка", "/", datetime(year, 4, 28, 18, 0, tzinfo=moscow)).due_text == "28 апреля, 18:00"
+    # Stored in UTC, shown in Moscow time.
+    assert DueItem("Заявка", "/", datetime(year, 4, 28, 15, 0, tzinfo=ZoneInfo("UTC"))).due_text == "28 апреля, 18:00"
+    assert DueItem("Карта", "/", date(year, 5, 20)).due_text == "20 мая"
+    assert DueItem("Статья", "/", date(year + 1, 4, 15)).due_text == f"15 апреля {year + 1}"
