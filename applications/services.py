@@ -1,7 +1,8 @@
 """Every write that carries a rule: starting, submitting, checking, deciding, awarding.
 
-Application states change only through `set_state()`, the one door (see STYLE.md): it checks
-the move, saves, writes an ApplicationEvent and tells the people concerned by mail.
+Application states change only through `move()`, the one door (see STYLE.md): it checks the
+move against `Application.workflow`, saves, writes an ApplicationEvent and tells the people
+concerned by mail.
 """
 
 import datetime
@@ -17,7 +18,7 @@ from accounts import selectors as selectors_of_people
 from accounts.models import RoleAssignment
 from accounts.notify import notify
 from accounts.selectors import methodists_of
-from innovation_portal.workflow import TransitionError, transition
+from innovation_portal.workflow import TransitionError
 from innovation_portal.years import parse_period
 
 from .completeness import missing_items
@@ -36,17 +37,6 @@ from .models import (
 
 State = Application.State
 Role = RoleAssignment.Role
-
-ALLOWED = {
-    State.SUBMITTED: {State.DRAFT},
-    State.RETURNED: {State.SUBMITTED, State.RESUBMITTED},
-    State.RESUBMITTED: {State.RETURNED},
-    State.ADMITTED: {State.SUBMITTED, State.RESUBMITTED},
-    State.UNDER_EXPERTISE: {State.ADMITTED},
-    State.AWARDED: {State.ADMITTED, State.UNDER_EXPERTISE},
-    State.NOT_AWARDED: {State.ADMITTED, State.UNDER_EXPERTISE},
-    State.WITHDRAWN: {State.DRAFT, State.SUBMITTED, State.RETURNED, State.RESUBMITTED, State.ADMITTED},
-}
 
 # The fields an application takes from its institution when it is started.
 SNAPSHOT = {
@@ -106,14 +96,17 @@ def _url(application):
 # --- the door -----------------------------------------------------------------------------
 
 
-def set_state(application, to, *, by, reason="", updates=None, tell=(), title="", body=""):
+def move(application, to, *, by, reason="", updates=None, tell=(), title="", body=""):
     """Move an application to `to` (or raise TransitionError), log it and tell `tell` by mail."""
-
-    def history(obj, from_state, to_state, user, why):
-        ApplicationEvent.objects.create(application=obj, by=user, from_state=from_state, to_state=to_state, reason=why)
-
     with transaction.atomic():
-        transition(application, to, allowed=ALLOWED, by=by, reason=reason, history=history, updates=updates)
+        Application.workflow.move(
+            application,
+            to,
+            by=by,
+            reason=reason,
+            updates=updates,
+            history=ApplicationEvent.writer(application=lambda obj: obj),
+        )
         if tell:
             notify(
                 tell,
@@ -125,6 +118,10 @@ def set_state(application, to, *, by, reason="", updates=None, tell=(), title=""
                 url=_url(application),
             )
     return application
+
+
+# The door's former name; kept for callers elsewhere.
+set_state = move
 
 
 # --- deadlines ----------------------------------------------------------------------------
@@ -261,7 +258,7 @@ def submit(application, *, by, now=None):
         raise TransitionError(_("The application is not complete: %s") % " ".join(m.text for m in missing[:10]))
     to = State.RESUBMITTED if application.state == State.RETURNED else State.SUBMITTED
     call = application.call
-    return set_state(
+    return move(
         application,
         to,
         by=by,
@@ -278,7 +275,7 @@ def withdraw(application, *, by, reason=""):
     tell = coordinators_of(application.institution)
     if application.state != State.DRAFT:
         tell += methodists_of(application.call.district_id)
-    return set_state(
+    return move(
         application,
         State.WITHDRAWN,
         by=by,
@@ -300,7 +297,7 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
     Returning needs remarks and a fix-by date; the coordinators get both by mail.
     """
     if admit:
-        set_state(
+        move(
             application,
             State.ADMITTED,
             by=by,
@@ -315,7 +312,7 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
             raise TransitionError(_("Write the remarks the coordinator has to fix."))
         if fix_by is None or fix_by < timezone.localdate():
             raise TransitionError(_("Give a fix-by date that is not in the past."))
-        set_state(
+        move(
             application,
             State.RETURNED,
             by=by,
@@ -337,13 +334,13 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
 
 def start_expertise(application, *, by):
     """Admitted → under expertise (issue 5 calls this when experts are assigned); no mail."""
-    return set_state(application, State.UNDER_EXPERTISE, by=by)
+    return move(application, State.UNDER_EXPERTISE, by=by)
 
 
 def decide(application, *, awarded, reason="", by):
     """The council's decision on an application; the coordinators are told with the reasons."""
     to = State.AWARDED if awarded else State.NOT_AWARDED
-    return set_state(
+    return move(
         application,
         to,
         by=by,

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innovation_portal.workflow import StateChange, Workflow
+
 
 class Presentation(models.Model):
     """A slot in the schedule of public presentations of a call."""
@@ -42,6 +44,14 @@ class CouncilMeeting(models.Model):
         DRAFT = "draft", _("being prepared")
         HELD = "held", _("held")
         APPLIED = "applied", _("decisions applied")
+
+    workflow = Workflow(
+        Status,
+        field="status",
+        moves={Status.HELD: {Status.DRAFT}, Status.APPLIED: {Status.DRAFT, Status.HELD}},
+        groups={"EDITABLE": {Status.DRAFT, Status.HELD}},
+        badges={Status.DRAFT: "secondary", Status.HELD: "primary", Status.APPLIED: "success"},
+    )
 
     district = models.ForeignKey(
         "accounts.District", models.PROTECT, related_name="council_meetings", verbose_name=_("district")
@@ -82,7 +92,19 @@ class CouncilMeeting(models.Model):
 
     @property
     def is_editable(self):
-        return self.status != self.Status.APPLIED
+        return self.status in self.EDITABLE
+
+
+class CouncilMeetingEvent(StateChange):
+    """The history of a meeting's status (held, decisions applied)."""
+
+    STATES = CouncilMeeting.Status
+
+    meeting = models.ForeignKey(CouncilMeeting, models.CASCADE, related_name="events", verbose_name=_("meeting"))
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("meeting history entry")
+        verbose_name_plural = _("meeting history")
 
 
 class AgendaItem(models.Model):
