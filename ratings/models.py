@@ -42,8 +42,11 @@ class RatingCampaign(models.Model):
             "PUBLIC": {Status.PUBLISHED},
             # Open to the coordinators (their cards, the interviews).
             "OPENED": {Status.COLLECTING, Status.VERIFYING, Status.PUBLISHED},
+            # What the methodist's buttons may do now.
             "OPENABLE": {Status.DRAFT, Status.VERIFYING},
+            "CLOSABLE": {Status.COLLECTING},
             "REFRESHABLE": {Status.COLLECTING, Status.VERIFYING},
+            "PUBLISHABLE": {Status.VERIFYING},
         },
         badges={
             Status.DRAFT: "secondary",

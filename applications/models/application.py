@@ -41,6 +41,8 @@ class Application(models.Model):
         },
         groups={
             "EDITABLE": {State.DRAFT, State.RETURNED},
+            # The coordinator has remarks to fix by a date.
+            "AWAITING_FIXES": {State.RETURNED},
             "WAITING_CHECK": {State.SUBMITTED, State.RESUBMITTED},
             "IN_EXPERTISE": {State.ADMITTED, State.UNDER_EXPERTISE},
             "DECIDED": {State.AWARDED, State.NOT_AWARDED},

@@ -74,6 +74,8 @@ class Assignment(models.Model):
             # Counted in the expert's load and in the call's progress.
             "ACTIVE": {State.ASSIGNED, State.ACCEPTED, State.COMPLETED},
             "WITHDRAWN": {State.DECLINED, State.CONFLICT},
+            # A methodist may take it back (a submitted review is kept).
+            "REMOVABLE": {State.ASSIGNED, State.ACCEPTED, State.DECLINED, State.CONFLICT},
         },
         badges={
             State.ASSIGNED: "primary",

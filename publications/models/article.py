@@ -59,6 +59,7 @@ class Article(models.Model):
                 *(State.REVISIONS_REQUESTED, State.RESUBMITTED),
             },
             "CLOSED": {State.ACCEPTED, State.REJECTED, State.WITHDRAWN},
+            "REVISING": {State.REVISIONS_REQUESTED},
         },
         badges={
             State.DRAFT: "secondary",
