@@ -240,6 +240,8 @@ def submit(application, *, by, now=None):
 
     Refused after the deadline (the call's, an extension's or the fix-by date) and while
     anything required is missing. Mails the coordinators and the district's methodists.
+    An application a council returned for revision goes back to expertise instead (its
+    technical check was passed) and onto that council's agenda: see resubmit_to_council().
     """
     now = now or timezone.now()
     if application.state not in Application.EDITABLE:
@@ -256,6 +258,8 @@ def submit(application, *, by, now=None):
     missing = missing_items(application)
     if missing:
         raise TransitionError(_("The application is not complete: %s") % " ".join(m.text for m in missing[:10]))
+    if application.state == State.RETURNED and application.back_to_council:
+        return resubmit_to_council(application, by=by, now=now)
     to = State.RESUBMITTED if application.state == State.RETURNED else State.SUBMITTED
     call = application.call
     return move(
@@ -267,6 +271,66 @@ def submit(application, *, by, now=None):
         title=_("Application submitted: %(institution)s, «%(call)s»")
         % {"institution": application.institution, "call": call},
         body=_("The application has been received by the methodology centre and waits for the technical check."),
+    )
+
+
+@transaction.atomic
+def resubmit_to_council(application, *, by, now):
+    """A revised application a council returned: → under expertise, back on the council's agenda.
+
+    The agenda is the expertise's (expertise.services.back_on_agenda, which says which meeting
+    is chosen); the coordinators and the methodists are told where the application is now.
+    """
+    from expertise.services import back_on_agenda  # expertise builds on applications, not the reverse
+
+    call = application.call
+    move(
+        application,
+        State.UNDER_EXPERTISE,
+        by=by,
+        reason=_("Revised after the council's remarks"),
+        updates={"submitted_at": now, "back_to_council": False},
+    )
+    item = back_on_agenda(application)
+    if item is not None:
+        where = _("It is on the agenda of %(meeting)s.") % {"meeting": item.meeting}
+    else:
+        where = _("It waits for the next meeting of the council: put it on that meeting's agenda.")
+    notify(
+        [*coordinators_of(application.institution), *methodists_of(call.district_id)],
+        kind="application_back_to_council",
+        title=_("Revised application submitted to the council: %(institution)s, «%(call)s»")
+        % {"institution": application.institution, "call": call},
+        body=_("The application revised after the council's remarks goes back to the council.") + " " + where,
+        url=_url(application),
+    )
+    return application
+
+
+def return_for_revision(application, *, by, remarks, fix_by, council=""):
+    """A council returns an application it has in expertise for revision (→ returned).
+
+    The council's remarks and fix-by date are kept on the application and mailed to the
+    coordinators, who edit it and submit it again by that date; it then goes back to the
+    council (see submit()). `council` names it in the letter.
+    """
+    if not remarks.strip():
+        raise TransitionError(_("Write the remarks the coordinator has to fix."))
+    if fix_by is None or fix_by < timezone.localdate():
+        raise TransitionError(_("Give a fix-by date that is not in the past."))
+    return move(
+        application,
+        State.RETURNED,
+        by=by,
+        reason=remarks,
+        updates={"remarks": remarks, "fix_by": fix_by, "back_to_council": True},
+        tell=coordinators_of(application.institution),
+        title=_("The council returns the application for revision: «%s»") % application.call,
+        body=_(
+            "%(council)s returns the application for revision.\nRemarks: %(remarks)s\n"
+            "Revise the application and submit it again by %(date)s: it will go back to the council."
+        )
+        % {"council": council or _("The council"), "remarks": remarks, "date": date_format(fix_by, "j E Y")},
     )
 
 
@@ -302,7 +366,7 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
             State.ADMITTED,
             by=by,
             reason=remarks,
-            updates={"remarks": "", "fix_by": None},
+            updates={"remarks": "", "fix_by": None, "back_to_council": False},
             tell=coordinators_of(application.institution),
             title=_("Application admitted to expertise: «%s»") % application.call,
             body=_("The technical check is passed; the application goes to the content expertise."),
@@ -317,7 +381,7 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
             State.RETURNED,
             by=by,
             reason=remarks,
-            updates={"remarks": remarks, "fix_by": fix_by},
+            updates={"remarks": remarks, "fix_by": fix_by, "back_to_council": False},
             tell=coordinators_of(application.institution),
             title=_("Application returned for correction: «%s»") % application.call,
             body=_("Remarks: %(remarks)s\nFix and submit again by %(date)s.")

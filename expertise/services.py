@@ -46,6 +46,9 @@ MStatus = CouncilMeeting.Status
 AppState = Application.State
 Role = RoleAssignment.Role
 
+# How long the applicant has to revise when the council's decision gives no date.
+REVISION_TIME = datetime.timedelta(days=14)
+
 DEFAULT_PER_APPLICATION = 3
 DEFAULT_CAP = 5
 
@@ -661,12 +664,47 @@ def record_decisions(meeting, formset, *, by):
     return meeting
 
 
+def back_on_agenda(application, today=None):
+    """Put an application revised after a council's «return» back on that council's agenda.
+
+    The meeting that returned it has applied its decisions and its protocol is closed, so the
+    application goes to the council's next sitting, as an ИМЦ does it: the earliest meeting of
+    the same council (same district and kind) that is still being prepared and not in the
+    past. Returns the new AgendaItem, or None when no such meeting is scheduled yet (the
+    application is in expertise, so the methodist adds it to the next meeting's agenda).
+    """
+    today = today or timezone.localdate()
+    returned = (
+        AgendaItem.objects.filter(
+            application=application, decision=AgendaItem.Decision.RETURN, meeting__status=MStatus.APPLIED
+        )
+        .select_related("meeting")
+        .order_by("-meeting__date", "-pk")
+        .first()
+    )
+    if returned is None:
+        return None
+    council = returned.meeting
+    following = (
+        CouncilMeeting.objects.select_for_update()
+        .filter(district_id=council.district_id, kind=council.kind, status=MStatus.DRAFT, date__gte=today)
+        .order_by("date", "pk")
+        .first()
+    )
+    if following is None:
+        return None
+    added = add_to_agenda(following, [application])
+    return added[0] if added else following.agenda.filter(application=application).first()
+
+
 @transaction.atomic
 def apply_decisions(meeting, *, by):
     """Carry out every decision of the meeting at once.
 
     «Award» enters the status into the registry (a competition) or accepts the report/talk;
-    «not award» records the refusal; «return» tells the applicant what to revise. The
+    «not award» records the refusal; «return» sends the application back to the coordinator
+    (→ returned) with the council's remarks and fix-by date (two weeks when none was set);
+    revised and resubmitted, it comes back to this council (see back_on_agenda). The
     coordinators of each institution are told the decision with its reasons; the reviews of
     decided applications are closed. All or nothing.
     """
@@ -706,12 +744,12 @@ def apply_decisions(meeting, *, by):
         elif item.decision in (Decision.AWARD, Decision.NOT_AWARD):
             applications.decide(application, awarded=item.decision == Decision.AWARD, reason=reason, by=by)
         else:
-            notify(
-                applications.coordinators_of(application.institution),
-                kind="expertise_return",
-                title=_("The council returns the application for revision: «%s»") % application.call,
-                body=reason,
-                url=reverse("applications:detail", args=[application.pk]),
+            applications.return_for_revision(
+                application,
+                by=by,
+                remarks=reason,
+                fix_by=item.fix_by or timezone.localdate() + REVISION_TIME,
+                council=body,
             )
     freeze_reviews()
     set_meeting_status(meeting, MStatus.APPLIED, by=by, updates={"applied_by": by, "applied_at": timezone.now()})

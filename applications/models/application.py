@@ -76,8 +76,10 @@ class Application(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     state_changed_at = models.DateTimeField(_("state changed"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    remarks = models.TextField(_("remarks of the technical check"), blank=True)
+    remarks = models.TextField(_("remarks to fix"), blank=True)
     fix_by = models.DateField(_("fix by"), null=True, blank=True)
+    # Returned by a council (not by the technical check): resubmitted, it goes back to that council.
+    back_to_council = models.BooleanField(_("returned by the council"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("saved"), auto_now=True)
 

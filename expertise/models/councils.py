@@ -128,6 +128,12 @@ class AgendaItem(models.Model):
     title = models.CharField(_("question"), max_length=500, blank=True)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
+    fix_by = models.DateField(
+        _("revise by"),
+        null=True,
+        blank=True,
+        help_text=_("For «return for revision»: the date the applicant revises by."),
+    )
     votes_for = models.PositiveSmallIntegerField(_("for"), default=0)
     votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
     votes_abstained = models.PositiveSmallIntegerField(_("abstained"), default=0)
