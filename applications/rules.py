@@ -23,9 +23,7 @@ def is_editable(user, application):
 
 @rules.predicate
 def is_withdrawable(user, application):
-    from .services import ALLOWED, State
-
-    return application is not None and application.state in ALLOWED[State.WITHDRAWN]
+    return application is not None and application.workflow.can_move(application.state, application.State.WITHDRAWN)
 
 
 reads_district = is_superuser | is_methodist_of | is_district_office_of

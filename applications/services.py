@@ -1,7 +1,8 @@
 """Every write that carries a rule: starting, submitting, checking, deciding, awarding.
 
-Application states change only through `set_state()`, the one door (see STYLE.md): it checks
-the move, saves, writes an ApplicationEvent and tells the people concerned by mail.
+Application states change only through `move()`, the one door (see STYLE.md): it checks the
+move against `Application.workflow`, saves, writes an ApplicationEvent and tells the people
+concerned by mail.
 """
 
 import datetime
@@ -17,7 +18,7 @@ from accounts import selectors as selectors_of_people
 from accounts.models import RoleAssignment
 from accounts.notify import notify
 from accounts.selectors import methodists_of
-from innovation_portal.workflow import TransitionError, transition
+from innovation_portal.workflow import TransitionError
 from innovation_portal.years import parse_period
 
 from .completeness import missing_items
@@ -36,17 +37,6 @@ from .models import (
 
 State = Application.State
 Role = RoleAssignment.Role
-
-ALLOWED = {
-    State.SUBMITTED: {State.DRAFT},
-    State.RETURNED: {State.SUBMITTED, State.RESUBMITTED},
-    State.RESUBMITTED: {State.RETURNED},
-    State.ADMITTED: {State.SUBMITTED, State.RESUBMITTED},
-    State.UNDER_EXPERTISE: {State.ADMITTED},
-    State.AWARDED: {State.ADMITTED, State.UNDER_EXPERTISE},
-    State.NOT_AWARDED: {State.ADMITTED, State.UNDER_EXPERTISE},
-    State.WITHDRAWN: {State.DRAFT, State.SUBMITTED, State.RETURNED, State.RESUBMITTED, State.ADMITTED},
-}
 
 # The fields an application takes from its institution when it is started.
 SNAPSHOT = {
@@ -106,14 +96,17 @@ def _url(application):
 # --- the door -----------------------------------------------------------------------------
 
 
-def set_state(application, to, *, by, reason="", updates=None, tell=(), title="", body=""):
+def move(application, to, *, by, reason="", updates=None, tell=(), title="", body=""):
     """Move an application to `to` (or raise TransitionError), log it and tell `tell` by mail."""
-
-    def history(obj, from_state, to_state, user, why):
-        ApplicationEvent.objects.create(application=obj, by=user, from_state=from_state, to_state=to_state, reason=why)
-
     with transaction.atomic():
-        transition(application, to, allowed=ALLOWED, by=by, reason=reason, history=history, updates=updates)
+        Application.workflow.move(
+            application,
+            to,
+            by=by,
+            reason=reason,
+            updates=updates,
+            history=ApplicationEvent.writer(application=lambda obj: obj),
+        )
         if tell:
             notify(
                 tell,
@@ -125,6 +118,10 @@ def set_state(application, to, *, by, reason="", updates=None, tell=(), title=""
                 url=_url(application),
             )
     return application
+
+
+# The door's former name; kept for callers elsewhere.
+set_state = move
 
 
 # --- deadlines ----------------------------------------------------------------------------
@@ -243,6 +240,8 @@ def submit(application, *, by, now=None):
 
     Refused after the deadline (the call's, an extension's or the fix-by date) and while
     anything required is missing. Mails the coordinators and the district's methodists.
+    An application a council returned for revision goes back to expertise instead (its
+    technical check was passed) and onto that council's agenda: see resubmit_to_council().
     """
     now = now or timezone.now()
     if application.state not in Application.EDITABLE:
@@ -259,9 +258,11 @@ def submit(application, *, by, now=None):
     missing = missing_items(application)
     if missing:
         raise TransitionError(_("The application is not complete: %s") % " ".join(m.text for m in missing[:10]))
+    if application.state == State.RETURNED and application.back_to_council:
+        return resubmit_to_council(application, by=by, now=now)
     to = State.RESUBMITTED if application.state == State.RETURNED else State.SUBMITTED
     call = application.call
-    return set_state(
+    return move(
         application,
         to,
         by=by,
@@ -273,12 +274,72 @@ def submit(application, *, by, now=None):
     )
 
 
+@transaction.atomic
+def resubmit_to_council(application, *, by, now):
+    """A revised application a council returned: → under expertise, back on the council's agenda.
+
+    The agenda is the expertise's (expertise.services.back_on_agenda, which says which meeting
+    is chosen); the coordinators and the methodists are told where the application is now.
+    """
+    from expertise.services import back_on_agenda  # expertise builds on applications, not the reverse
+
+    call = application.call
+    move(
+        application,
+        State.UNDER_EXPERTISE,
+        by=by,
+        reason=_("Revised after the council's remarks"),
+        updates={"submitted_at": now, "back_to_council": False},
+    )
+    item = back_on_agenda(application)
+    if item is not None:
+        where = _("It is on the agenda of %(meeting)s.") % {"meeting": item.meeting}
+    else:
+        where = _("It waits for the next meeting of the council: put it on that meeting's agenda.")
+    notify(
+        [*coordinators_of(application.institution), *methodists_of(call.district_id)],
+        kind="application_back_to_council",
+        title=_("Revised application submitted to the council: %(institution)s, «%(call)s»")
+        % {"institution": application.institution, "call": call},
+        body=_("The application revised after the council's remarks goes back to the council.") + " " + where,
+        url=_url(application),
+    )
+    return application
+
+
+def return_for_revision(application, *, by, remarks, fix_by, council=""):
+    """A council returns an application it has in expertise for revision (→ returned).
+
+    The council's remarks and fix-by date are kept on the application and mailed to the
+    coordinators, who edit it and submit it again by that date; it then goes back to the
+    council (see submit()). `council` names it in the letter.
+    """
+    if not remarks.strip():
+        raise TransitionError(_("Write the remarks the coordinator has to fix."))
+    if fix_by is None or fix_by < timezone.localdate():
+        raise TransitionError(_("Give a fix-by date that is not in the past."))
+    return move(
+        application,
+        State.RETURNED,
+        by=by,
+        reason=remarks,
+        updates={"remarks": remarks, "fix_by": fix_by, "back_to_council": True},
+        tell=coordinators_of(application.institution),
+        title=_("The council returns the application for revision: «%s»") % application.call,
+        body=_(
+            "%(council)s returns the application for revision.\nRemarks: %(remarks)s\n"
+            "Revise the application and submit it again by %(date)s: it will go back to the council."
+        )
+        % {"council": council or _("The council"), "remarks": remarks, "date": date_format(fix_by, "j E Y")},
+    )
+
+
 def withdraw(application, *, by, reason=""):
     """The coordinator takes the application back; the methodists are told if it was handed in."""
     tell = coordinators_of(application.institution)
     if application.state != State.DRAFT:
         tell += methodists_of(application.call.district_id)
-    return set_state(
+    return move(
         application,
         State.WITHDRAWN,
         by=by,
@@ -300,12 +361,12 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
     Returning needs remarks and a fix-by date; the coordinators get both by mail.
     """
     if admit:
-        set_state(
+        move(
             application,
             State.ADMITTED,
             by=by,
             reason=remarks,
-            updates={"remarks": "", "fix_by": None},
+            updates={"remarks": "", "fix_by": None, "back_to_council": False},
             tell=coordinators_of(application.institution),
             title=_("Application admitted to expertise: «%s»") % application.call,
             body=_("The technical check is passed; the application goes to the content expertise."),
@@ -315,12 +376,12 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
             raise TransitionError(_("Write the remarks the coordinator has to fix."))
         if fix_by is None or fix_by < timezone.localdate():
             raise TransitionError(_("Give a fix-by date that is not in the past."))
-        set_state(
+        move(
             application,
             State.RETURNED,
             by=by,
             reason=remarks,
-            updates={"remarks": remarks, "fix_by": fix_by},
+            updates={"remarks": remarks, "fix_by": fix_by, "back_to_council": False},
             tell=coordinators_of(application.institution),
             title=_("Application returned for correction: «%s»") % application.call,
             body=_("Remarks: %(remarks)s\nFix and submit again by %(date)s.")
@@ -337,13 +398,13 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
 
 def start_expertise(application, *, by):
     """Admitted → under expertise (issue 5 calls this when experts are assigned); no mail."""
-    return set_state(application, State.UNDER_EXPERTISE, by=by)
+    return move(application, State.UNDER_EXPERTISE, by=by)
 
 
 def decide(application, *, awarded, reason="", by):
     """The council's decision on an application; the coordinators are told with the reasons."""
     to = State.AWARDED if awarded else State.NOT_AWARDED
-    return set_state(
+    return move(
         application,
         to,
         by=by,

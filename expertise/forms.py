@@ -3,6 +3,7 @@
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -236,13 +237,22 @@ class AgendaForm(forms.Form):
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["decision", "reasons", "votes_for", "votes_against", "votes_abstained"]
-        widgets = {"reasons": forms.Textarea(attrs={"rows": 2})}
+        fields = ["decision", "reasons", "fix_by", "votes_for", "votes_against", "votes_abstained"]
+        widgets = {
+            "reasons": forms.Textarea(attrs={"rows": 2}),
+            "fix_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def clean(self):
         data = super().clean()
         if data.get("decision") and not (data.get("reasons") or "").strip():
             self.add_error("reasons", _("Write the reasons: the applicant receives them."))
+        if data.get("decision") == AgendaItem.Decision.RETURN:
+            fix_by = data.get("fix_by")
+            if fix_by is None or fix_by < timezone.localdate():
+                self.add_error("fix_by", _("Give the date, not in the past, by which the applicant revises."))
+        else:
+            data["fix_by"] = None
         return data
 
 

@@ -1,8 +1,8 @@
 """Every write of the expertise that carries a rule: assigning, reviewing, declining, deciding.
 
-Assignments, reviews and council meetings change state only through their doors below
-(`set_assignment_state`, `set_review_state`, `set_meeting_status`), which use the shared
-`innovation_portal.workflow.transition` and write a ReviewEvent. Applications move through
+Assignments, reviews and council meetings change state only through `move()` below (the
+older `set_assignment_state`, `set_review_state`, `set_meeting_status` call it), which reads
+the moves from the model's workflow and writes a ReviewEvent or a CouncilMeetingEvent. Applications move through
 the competitions app's own services (`start_expertise`, `decide`, `award_status`).
 """
 
@@ -24,7 +24,7 @@ from accounts.models import RoleAssignment, User
 from accounts.notify import notify
 from applications import services as applications
 from applications.models import Application, Call
-from innovation_portal.workflow import TransitionError, transition
+from innovation_portal.workflow import TransitionError
 
 from . import planning
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     Assignment,
     ConflictDeclaration,
     CouncilMeeting,
+    CouncilMeetingEvent,
     ExpertProfile,
     Presentation,
     Review,
@@ -45,20 +46,8 @@ MStatus = CouncilMeeting.Status
 AppState = Application.State
 Role = RoleAssignment.Role
 
-ASSIGNMENT_ALLOWED = {
-    AState.ACCEPTED: {AState.ASSIGNED},
-    AState.DECLINED: {AState.ASSIGNED, AState.ACCEPTED},
-    AState.CONFLICT: {AState.ASSIGNED, AState.ACCEPTED},
-    AState.COMPLETED: {AState.ASSIGNED, AState.ACCEPTED},
-}
-REVIEW_ALLOWED = {
-    RState.SUBMITTED: {RState.DRAFT},
-    RState.FROZEN: {RState.SUBMITTED},
-}
-MEETING_ALLOWED = {
-    MStatus.HELD: {MStatus.DRAFT},
-    MStatus.APPLIED: {MStatus.DRAFT, MStatus.HELD},
-}
+# How long the applicant has to revise when the council's decision gives no date.
+REVISION_TIME = datetime.timedelta(days=14)
 
 DEFAULT_PER_APPLICATION = 3
 DEFAULT_CAP = 5
@@ -67,43 +56,44 @@ DEFAULT_CAP = 5
 # --- the doors ----------------------------------------------------------------------------
 
 
-def _history(subject):
-    def write(obj, from_state, to_state, by, reason):
-        assignment = obj if subject == ReviewEvent.Subject.ASSIGNMENT else obj.assignment
-        ReviewEvent.objects.create(
-            assignment=assignment, subject=subject, from_state=from_state, to_state=to_state, by=by, reason=reason
-        )
+def _assignment_history(assignment):
+    return ReviewEvent.writer(assignment=assignment, subject=ReviewEvent.Subject.ASSIGNMENT)
 
-    return write
+
+def _review_history(review):
+    return ReviewEvent.writer(assignment=review.assignment, subject=ReviewEvent.Subject.REVIEW)
+
+
+def _meeting_history(meeting):
+    return CouncilMeetingEvent.writer(meeting=meeting)
+
+
+HISTORY = {Assignment: _assignment_history, Review: _review_history, CouncilMeeting: _meeting_history}
+
+
+def move(obj, to, *, by, reason="", updates=None):
+    """The one door of the expertise's stateful models: an Assignment, a Review or a CouncilMeeting.
+
+    Checks the move against the model's workflow, saves with a conditional update and writes
+    the history row (ReviewEvent for assignments and reviews, CouncilMeetingEvent for meetings).
+    """
+    try:
+        history = HISTORY[type(obj)](obj)
+    except KeyError:
+        raise TypeError(f"expertise.services.move() does not move a {type(obj).__name__}") from None
+    return type(obj).workflow.move(obj, to, by=by, reason=reason, history=history, updates=updates)
 
 
 def set_assignment_state(assignment, to, *, by, reason="", updates=None):
-    return transition(
-        assignment,
-        to,
-        allowed=ASSIGNMENT_ALLOWED,
-        by=by,
-        reason=reason,
-        history=_history(ReviewEvent.Subject.ASSIGNMENT),
-        updates=updates,
-    )
+    return move(assignment, to, by=by, reason=reason, updates=updates)
 
 
 def set_review_state(review, to, *, by, reason="", updates=None):
-    return transition(
-        review,
-        to,
-        allowed=REVIEW_ALLOWED,
-        by=by,
-        reason=reason,
-        history=_history(ReviewEvent.Subject.REVIEW),
-        updates=updates,
-    )
+    return move(review, to, by=by, reason=reason, updates=updates)
 
 
-def set_meeting_status(meeting, to, *, by, updates=None):
-    # The meeting's own fields (applied_by/at) are its audit; the applications log their decisions.
-    return transition(meeting, to, allowed=MEETING_ALLOWED, by=by, field="status", updates=updates)
+def set_meeting_status(meeting, to, *, by, reason="", updates=None):
+    return move(meeting, to, by=by, reason=reason, updates=updates)
 
 
 # --- the pool -----------------------------------------------------------------------------
@@ -674,12 +664,47 @@ def record_decisions(meeting, formset, *, by):
     return meeting
 
 
+def back_on_agenda(application, today=None):
+    """Put an application revised after a council's «return» back on that council's agenda.
+
+    The meeting that returned it has applied its decisions and its protocol is closed, so the
+    application goes to the council's next sitting, as an ИМЦ does it: the earliest meeting of
+    the same council (same district and kind) that is still being prepared and not in the
+    past. Returns the new AgendaItem, or None when no such meeting is scheduled yet (the
+    application is in expertise, so the methodist adds it to the next meeting's agenda).
+    """
+    today = today or timezone.localdate()
+    returned = (
+        AgendaItem.objects.filter(
+            application=application, decision=AgendaItem.Decision.RETURN, meeting__status=MStatus.APPLIED
+        )
+        .select_related("meeting")
+        .order_by("-meeting__date", "-pk")
+        .first()
+    )
+    if returned is None:
+        return None
+    council = returned.meeting
+    following = (
+        CouncilMeeting.objects.select_for_update()
+        .filter(district_id=council.district_id, kind=council.kind, status=MStatus.DRAFT, date__gte=today)
+        .order_by("date", "pk")
+        .first()
+    )
+    if following is None:
+        return None
+    added = add_to_agenda(following, [application])
+    return added[0] if added else following.agenda.filter(application=application).first()
+
+
 @transaction.atomic
 def apply_decisions(meeting, *, by):
     """Carry out every decision of the meeting at once.
 
     «Award» enters the status into the registry (a competition) or accepts the report/talk;
-    «not award» records the refusal; «return» tells the applicant what to revise. The
+    «not award» records the refusal; «return» sends the application back to the coordinator
+    (→ returned) with the council's remarks and fix-by date (two weeks when none was set);
+    revised and resubmitted, it comes back to this council (see back_on_agenda). The
     coordinators of each institution are told the decision with its reasons; the reviews of
     decided applications are closed. All or nothing.
     """
@@ -719,12 +744,12 @@ def apply_decisions(meeting, *, by):
         elif item.decision in (Decision.AWARD, Decision.NOT_AWARD):
             applications.decide(application, awarded=item.decision == Decision.AWARD, reason=reason, by=by)
         else:
-            notify(
-                applications.coordinators_of(application.institution),
-                kind="expertise_return",
-                title=_("The council returns the application for revision: «%s»") % application.call,
-                body=reason,
-                url=reverse("applications:detail", args=[application.pk]),
+            applications.return_for_revision(
+                application,
+                by=by,
+                remarks=reason,
+                fix_by=item.fix_by or timezone.localdate() + REVISION_TIME,
+                council=body,
             )
     freeze_reviews()
     set_meeting_status(meeting, MStatus.APPLIED, by=by, updates={"applied_by": by, "applied_at": timezone.now()})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Institution
 from innovation_portal.files import FileValidator, PrivatePath
+from innovation_portal.workflow import StateChange, Workflow
 
 
 class Plan(models.Model):
@@ -24,12 +25,18 @@ class Plan(models.Model):
         APPROVED = "approved", _("approved")
         PUBLISHED = "published", _("published")
 
-    # Which status may be reached from which: the one door is services.change_plan_status.
-    TRANSITIONS = {
-        Status.APPROVED: {Status.DRAFT},
-        Status.PUBLISHED: {Status.DRAFT, Status.APPROVED},
-        Status.DRAFT: {Status.APPROVED, Status.PUBLISHED},
-    }
+    # Which status may be reached from which: the one door is services.move.
+    workflow = Workflow(
+        Status,
+        field="status",
+        moves={
+            Status.APPROVED: {Status.DRAFT},
+            Status.PUBLISHED: {Status.DRAFT, Status.APPROVED},
+            Status.DRAFT: {Status.APPROVED, Status.PUBLISHED},
+        },
+        groups={"PUBLIC": {Status.PUBLISHED}, "NOT_PUBLIC": {Status.DRAFT, Status.APPROVED}},
+        badges={Status.DRAFT: "warning", Status.APPROVED: "warning", Status.PUBLISHED: "success"},
+    )
 
     district = models.ForeignKey(District, models.PROTECT, related_name="plans", verbose_name=_("district"))
     title = models.TextField(_("title"), help_text=_("As written in the document."))
@@ -67,7 +74,7 @@ class Plan(models.Model):
 
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED
+        return self.status in self.PUBLIC
 
     @property
     def months(self):
@@ -79,23 +86,14 @@ class Plan(models.Model):
         return result
 
 
-class PlanStatusChange(models.Model):
+class PlanStatusChange(StateChange):
     """Audit of a plan's status: who moved it, when, from what to what, and why."""
 
     district_path = "plan__district"
 
+    STATES = Plan.Status
+
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=10, choices=Plan.Status.choices)
-    to_status = models.CharField(max_length=10, choices=Plan.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 class PlanAbbreviation(models.Model):
@@ -145,14 +143,24 @@ class PlanItem(models.Model):
         MOVED = "moved", _("moved")
         CANCELLED = "cancelled", _("cancelled")
 
-    # The one door is services.mark_execution; a mark can be corrected (held → held).
-    EXECUTION_TRANSITIONS = {
-        Execution.HELD: {Execution.PLANNED, Execution.MOVED, Execution.HELD},
-        Execution.MOVED: {Execution.PLANNED, Execution.MOVED},
-        Execution.CANCELLED: {Execution.PLANNED, Execution.MOVED},
-        Execution.PLANNED: {Execution.HELD, Execution.MOVED, Execution.CANCELLED},
-    }
-    MARKED = {Execution.HELD, Execution.MOVED, Execution.CANCELLED}
+    # The one door is services.move (mark_execution); a mark can be corrected (held → held).
+    workflow = Workflow(
+        Execution,
+        field="execution",
+        moves={
+            Execution.HELD: {Execution.PLANNED, Execution.MOVED, Execution.HELD},
+            Execution.MOVED: {Execution.PLANNED, Execution.MOVED},
+            Execution.CANCELLED: {Execution.PLANNED, Execution.MOVED},
+            Execution.PLANNED: {Execution.HELD, Execution.MOVED, Execution.CANCELLED},
+        },
+        groups={"MARKED": {Execution.HELD, Execution.MOVED, Execution.CANCELLED}},
+        badges={
+            Execution.PLANNED: "light",
+            Execution.HELD: "success",
+            Execution.MOVED: "info",
+            Execution.CANCELLED: "secondary",
+        },
+    )
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="items", verbose_name=_("plan"))
     section = models.ForeignKey(PlanSection, models.CASCADE, related_name="items", verbose_name=_("section"))
@@ -238,21 +246,13 @@ class PlanItemMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
-class PlanItemExecutionChange(models.Model):
+class PlanItemExecutionChange(StateChange):
     """History of an item's execution marks (held on, moved to, cancelled, with the report)."""
 
     district_path = "item__plan__district"
 
+    STATES = PlanItem.Execution
+
     item = models.ForeignKey(PlanItem, models.CASCADE, related_name="execution_changes")
-    from_status = models.CharField(max_length=10, choices=PlanItem.Execution.choices)
-    to_status = models.CharField(max_length=10, choices=PlanItem.Execution.choices)
     executed_on = models.DateField(null=True, blank=True)
     report = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"

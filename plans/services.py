@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Institution
-from innovation_portal.workflow import TransitionError, transition
+from innovation_portal.workflow import TransitionError
 from innovation_portal.years import Period, parse_period
 
 from .importers.docx_reader import ParsedItem, ParsedPlan
@@ -34,6 +34,7 @@ __all__ = [
     "link_imported_items",
     "mark_execution",
     "match_host_institution",
+    "move",
     "preview_plan",
     "refresh_item_timeframe",
 ]
@@ -471,41 +472,37 @@ def refresh_plan_timeframes(plan):
 # --- The doors: plan status and item execution ---------------------------------------------
 
 
-def _plan_history(plan, from_status, to_status, by, reason):
-    PlanStatusChange.objects.create(plan=plan, from_status=from_status, to_status=to_status, by=by, reason=reason)
+def move(obj, to, *, by, reason="", executed_on=None, report=""):
+    """The one door for a plan's status and an item's execution mark; every move is audited.
+
+    A plan: approve, publish or withdraw (publishing makes the plan, its calendar and feeds
+    public; withdrawing hides them again). An item: held / moved / cancelled (or back to
+    planned) with a date and a short report; a held or moved event needs its date (when it
+    was held, where it was moved to). The history row keeps the date and the report.
+    """
+    if isinstance(obj, Plan):
+        return Plan.workflow.move(obj, to, by=by, reason=reason, history=PlanStatusChange.writer(plan=obj))
+    if not isinstance(obj, PlanItem):
+        raise TypeError(f"plans.services.move() does not move a {type(obj).__name__}")
+    if to in (PlanItem.Execution.HELD, PlanItem.Execution.MOVED) and executed_on is None:
+        raise TransitionError(_("Give the date the event was held on or moved to."))
+    if to == PlanItem.Execution.PLANNED:
+        executed_on, report = None, ""
+    return PlanItem.workflow.move(
+        obj,
+        to,
+        by=by,
+        reason=reason,
+        history=PlanItemExecutionChange.writer(item=obj, executed_on=executed_on, report=report),
+        updates={"executed_on": executed_on, "execution_report": report.strip(), "state_changed_at": timezone.now()},
+    )
 
 
 def change_plan_status(plan, to, *, by, reason=""):
-    """Approve, publish or withdraw a plan (the only place its status changes); audited.
-
-    Publishing makes the plan, its calendar and feeds public; withdrawing hides them again.
-    """
-    return transition(plan, to, allowed=Plan.TRANSITIONS, by=by, reason=reason, history=_plan_history, field="status")
+    """Approve, publish or withdraw a plan: see move()."""
+    return move(plan, to, by=by, reason=reason)
 
 
-@transaction.atomic
 def mark_execution(item, status, executed_on=None, report="", *, by):
-    """Mark an item held / moved / cancelled (or back to planned), with a date and a short report.
-
-    The only place an item's execution changes; every mark is kept in the item's history.
-    A held or moved event needs its date (when it was held, where it was moved to).
-    """
-    if status in (PlanItem.Execution.HELD, PlanItem.Execution.MOVED) and executed_on is None:
-        raise TransitionError(_("Give the date the event was held on or moved to."))
-    if status == PlanItem.Execution.PLANNED:
-        executed_on, report = None, ""
-
-    def history(obj, from_status, to_status, user, reason):
-        PlanItemExecutionChange.objects.create(
-            item=obj, from_status=from_status, to_status=to_status, executed_on=executed_on, report=report, by=user
-        )
-
-    return transition(
-        item,
-        status,
-        allowed=PlanItem.EXECUTION_TRANSITIONS,
-        by=by,
-        history=history,
-        field="execution",
-        updates={"executed_on": executed_on, "execution_report": report.strip(), "state_changed_at": timezone.now()},
-    )
+    """Mark an item held / moved / cancelled (or back to planned): see move()."""
+    return move(item, status, by=by, executed_on=executed_on, report=report)

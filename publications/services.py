@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment, User
 from accounts.notify import notify
-from innovation_portal.workflow import TransitionError, transition
+from innovation_portal.workflow import TransitionError
 
 from . import book
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
     ArticlePdf,
     BookBuild,
     Collection,
+    CollectionEvent,
     CollectionSection,
     EditorComment,
     Reopening,
@@ -38,23 +39,7 @@ from .sanitize import clean_html
 log = logging.getLogger(__name__)
 
 S = Article.State
-ARTICLE_MOVES = {
-    S.SUBMITTED: {S.DRAFT},
-    S.IN_REVIEW: {S.SUBMITTED, S.RESUBMITTED},
-    S.REVISIONS_REQUESTED: {S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED},
-    S.RESUBMITTED: {S.REVISIONS_REQUESTED},
-    S.ACCEPTED: {S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED},
-    S.REJECTED: {S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED},
-    S.WITHDRAWN: Article.WITHDRAWABLE,
-}
-
 CS = Collection.Status
-COLLECTION_MOVES = {
-    CS.CALL_OPEN: {CS.EDITING},
-    CS.EDITING: {CS.CALL_OPEN, CS.ASSEMBLED},
-    CS.ASSEMBLED: {CS.EDITING},
-    CS.PUBLISHED: {CS.ASSEMBLED},
-}
 
 
 # --- Who is told -------------------------------------------------------------------------
@@ -191,17 +176,26 @@ def missing_parts(article):
 # --- The editorial workflow ----------------------------------------------------------------
 
 
-def _history(article, from_state, to_state, by, reason):
-    ArticleEvent.objects.create(article=article, from_state=from_state, to_state=to_state, by=by, reason=reason)
+def move(obj, to, *, by, reason="", updates=None, tell=(), title="", body=""):
+    """The one door for an article's state and a collection's status; every move is audited.
 
-
-def _move(article, to, *, by, reason="", updates=None, tell=(), title="", body=""):
-    """The one door for an article's state: checks the move, records it, mails `tell` after commit."""
+    An article: checks the move, records an ArticleEvent, mails `tell` after commit. A
+    collection: publishing needs a finished book and tells the accepted authors; records a
+    CollectionEvent.
+    """
+    if isinstance(obj, Collection):
+        return _move_collection(obj, to, by=by, reason=reason)
+    if not isinstance(obj, Article):
+        raise TypeError(f"publications.services.move() does not move a {type(obj).__name__}")
     with transaction.atomic():
-        transition(article, to, allowed=ARTICLE_MOVES, by=by, reason=reason, history=_history, updates=updates)
+        Article.workflow.move(obj, to, by=by, reason=reason, history=ArticleEvent.writer(article=obj), updates=updates)
         if tell:
-            notify(list(tell), kind=f"publications.article.{to}", title=title, body=body, url=_article_url(article))
-    return article
+            notify(list(tell), kind=f"publications.article.{to}", title=title, body=body, url=_article_url(obj))
+    return obj
+
+
+# The article door's former name.
+_move = move
 
 
 def submit_article(article, *, by, now=None):
@@ -326,8 +320,12 @@ def add_comment(article, *, by, text, section=""):
 # --- The collection ------------------------------------------------------------------------
 
 
-def change_collection_status(collection, to, *, by):
-    """The collection's one door. Publishing needs a finished book and tells the accepted authors."""
+def change_collection_status(collection, to, *, by, reason=""):
+    """The collection's door: see move()."""
+    return move(collection, to, by=by, reason=reason)
+
+
+def _move_collection(collection, to, *, by, reason=""):
     updates = {}
     tell = []
     if to == CS.PUBLISHED:
@@ -339,7 +337,9 @@ def change_collection_status(collection, to, *, by):
             User.objects.filter(articles__collection=collection, articles__state=S.ACCEPTED, is_active=True).distinct()
         )
     with transaction.atomic():
-        transition(collection, to, allowed=COLLECTION_MOVES, by=by, field="status", updates=updates)
+        Collection.workflow.move(
+            collection, to, by=by, reason=reason, history=CollectionEvent.writer(collection=collection), updates=updates
+        )
         if tell:
             notify(
                 tell,

@@ -353,7 +353,7 @@ def collection_dashboard(request, pk):
             "moves": [
                 (status, label)
                 for status, label in Collection.Status.choices
-                if collection.status in services.COLLECTION_MOVES.get(status, set())
+                if Collection.workflow.can_move(collection.status, status)
             ],
         },
     )

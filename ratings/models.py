@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import District, Institution
 from innovation_portal.files import FileValidator, PrivatePath
 from innovation_portal.reminders import validate_offsets
+from innovation_portal.workflow import StateChange, Workflow
 from innovation_portal.years import validate_academic_year
 
 
@@ -27,9 +28,35 @@ class RatingCampaign(models.Model):
         VERIFYING = "verifying", _("verification")
         PUBLISHED = "published", _("published")
 
-    # The statuses in which a methodist may verify cards and compute the rating.
-    VERIFIABLE = {Status.COLLECTING, Status.VERIFYING}
-    COMPUTABLE = {Status.VERIFYING, Status.PUBLISHED}
+    workflow = Workflow(
+        Status,
+        field="status",
+        moves={
+            Status.COLLECTING: {Status.DRAFT, Status.VERIFYING},
+            Status.VERIFYING: {Status.COLLECTING, Status.PUBLISHED},
+            Status.PUBLISHED: {Status.VERIFYING},
+            Status.DRAFT: {Status.COLLECTING},
+        },
+        groups={
+            # The statuses in which a methodist may verify cards and compute the rating.
+            "VERIFIABLE": {Status.COLLECTING, Status.VERIFYING},
+            "COMPUTABLE": {Status.VERIFYING, Status.PUBLISHED},
+            "PUBLIC": {Status.PUBLISHED},
+            # Open to the coordinators (their cards, the interviews).
+            "OPENED": {Status.COLLECTING, Status.VERIFYING, Status.PUBLISHED},
+            # What the methodist's buttons may do now.
+            "OPENABLE": {Status.DRAFT, Status.VERIFYING},
+            "CLOSABLE": {Status.COLLECTING},
+            "REFRESHABLE": {Status.COLLECTING, Status.VERIFYING},
+            "PUBLISHABLE": {Status.VERIFYING},
+        },
+        badges={
+            Status.DRAFT: "secondary",
+            Status.COLLECTING: "primary",
+            Status.VERIFYING: "secondary",
+            Status.PUBLISHED: "success",
+        },
+    )
 
     district = models.ForeignKey(District, models.PROTECT, related_name="rating_campaigns", verbose_name=_("district"))
     academic_year = models.CharField(
@@ -165,8 +192,21 @@ class RatingCard(models.Model):
         VERIFIED = "verified", _("verified")
         APPEALED = "appealed", _("appealed")
 
-    EDITABLE = {State.DRAFT}
-    UNDER_VERIFICATION = {State.SUBMITTED, State.APPEALED}
+    workflow = Workflow(
+        State,
+        moves={
+            State.SUBMITTED: {State.DRAFT},
+            State.VERIFIED: {State.SUBMITTED, State.APPEALED},
+            State.APPEALED: {State.VERIFIED},
+        },
+        groups={"EDITABLE": {State.DRAFT}, "UNDER_VERIFICATION": {State.SUBMITTED, State.APPEALED}},
+        badges={
+            State.DRAFT: "secondary",
+            State.SUBMITTED: "primary",
+            State.VERIFIED: "success",
+            State.APPEALED: "primary",
+        },
+    )
 
     campaign = models.ForeignKey(
         RatingCampaign, models.CASCADE, related_name="cards", verbose_name=_("rating campaign")
@@ -361,7 +401,7 @@ class InterviewSlot(models.Model):
         return self.booked_by_id
 
 
-class RatingHistory(models.Model):
+class RatingHistory(StateChange):
     """Who moved a campaign or a card from which state to which, when and why."""
 
     district_path = "campaign__district"
@@ -372,18 +412,11 @@ class RatingHistory(models.Model):
     card = models.ForeignKey(
         RatingCard, models.CASCADE, null=True, blank=True, related_name="history", verbose_name=_("rating card")
     )
-    from_state = models.CharField(_("from"), max_length=12)
-    to_state = models.CharField(_("to"), max_length=12)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("rating history entry")
         verbose_name_plural = _("rating history")
         ordering = ["-at", "-pk"]
 
-    def __str__(self):
-        return f"{self.from_state} → {self.to_state}"
+    def states(self):
+        return RatingCard.State if self.card_id else RatingCampaign.Status

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Institution
 from accounts.notify import notify
 from accounts.selectors import coordinators_of, methodists_of
-from innovation_portal.workflow import TransitionError, transition
+from innovation_portal.workflow import TransitionError
 
 from . import sources
 from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry, RatingHistory, RatingResult
@@ -29,47 +29,46 @@ INDICATOR_FIELDS = ("order", "code", "name", "description", "scoring", "points",
 # --- people ------------------------------------------------------------------------------
 
 
-def _history(campaign, card=None):
-    def write(obj, from_state, to_state, by, reason):
-        RatingHistory.objects.create(
-            campaign=campaign, card=card, from_state=from_state, to_state=to_state, by=by, reason=reason
-        )
+def move(obj, to, *, by, reason="", updates=None, on_commit=None):
+    """The one door for a campaign's status and a card's state: conditional update, history row.
 
-    return write
+    A campaign: opening collection creates a card for every active institution of the
+    district and fills the automatic indicators; publishing computes the rating first and
+    tells the coordinators. A card: `updates` and `on_commit` (mail) go with the move.
+    """
+    if isinstance(obj, RatingCampaign):
+        return _move_campaign(obj, to, by=by, reason=reason)
+    if not isinstance(obj, RatingCard):
+        raise TypeError(f"ratings.services.move() does not move a {type(obj).__name__}")
+    return RatingCard.workflow.move(
+        obj,
+        to,
+        by=by,
+        reason=reason,
+        history=RatingHistory.writer(campaign=obj.campaign, card=obj),
+        updates=updates,
+        on_commit=on_commit,
+    )
 
 
 # --- campaigns ---------------------------------------------------------------------------
 
-CAMPAIGN_MOVES = {
-    Status.COLLECTING: {Status.DRAFT, Status.VERIFYING},
-    Status.VERIFYING: {Status.COLLECTING, Status.PUBLISHED},
-    Status.PUBLISHED: {Status.VERIFYING},
-    Status.DRAFT: {Status.COLLECTING},
-}
+
+def set_campaign_status(campaign, to, *, by, reason=""):
+    """A campaign's status: see move()."""
+    return move(campaign, to, by=by, reason=reason)
 
 
 @transaction.atomic
-def set_campaign_status(campaign, to, *, by, reason=""):
-    """The one door for a campaign's status.
-
-    Opening collection creates a card for every active institution of the district and fills
-    the automatic indicators; publishing computes the rating first and tells the coordinators.
-    """
+def _move_campaign(campaign, to, *, by, reason=""):
     updates = {}
     if to == Status.PUBLISHED:
         compute(campaign)
         updates["published_at"] = timezone.now()
     if to == Status.VERIFYING and campaign.status == Status.PUBLISHED:
         updates["published_at"] = None
-    transition(
-        campaign,
-        to,
-        allowed=CAMPAIGN_MOVES,
-        by=by,
-        reason=reason,
-        field="status",
-        history=_history(campaign),
-        updates=updates,
+    RatingCampaign.workflow.move(
+        campaign, to, by=by, reason=reason, history=RatingHistory.writer(campaign=campaign), updates=updates
     )
     if to == Status.COLLECTING:
         ensure_cards(campaign)
@@ -185,25 +184,10 @@ def sync_automatic_entries(campaign, institutions=None):
 
 # --- cards -------------------------------------------------------------------------------
 
-CARD_MOVES = {
-    State.SUBMITTED: {State.DRAFT},
-    State.VERIFIED: {State.SUBMITTED, State.APPEALED},
-    State.APPEALED: {State.VERIFIED},
-}
-
 
 def set_card_state(card, to, *, by, reason="", updates=None, on_commit=None):
-    """The one door for a card's state (audit row, conditional update)."""
-    return transition(
-        card,
-        to,
-        allowed=CARD_MOVES,
-        by=by,
-        reason=reason,
-        history=_history(card.campaign, card),
-        updates=updates,
-        on_commit=on_commit,
-    )
+    """A card's state: see move()."""
+    return move(card, to, by=by, reason=reason, updates=updates, on_commit=on_commit)
 
 
 def editing_refusal(card, now=None):

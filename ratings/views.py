@@ -226,7 +226,6 @@ def progress(request, pk):
         "cards": cards,
         "counts": counts,
         "states": RatingCard.State,
-        "Status": Status,
     }
     return render(request, "ratings/progress.html", context)
 

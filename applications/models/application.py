@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from innovation_portal.files import FileValidator, PrivatePath
+from innovation_portal.workflow import StateChange, Workflow
 
 
 class Application(models.Model):
@@ -26,13 +27,46 @@ class Application(models.Model):
         NOT_AWARDED = "not_awarded", _("status not awarded")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    EDITABLE = {State.DRAFT, State.RETURNED}
-    WAITING_CHECK = {State.SUBMITTED, State.RESUBMITTED}
-    IN_EXPERTISE = {State.ADMITTED, State.UNDER_EXPERTISE}
-    DECIDED = {State.AWARDED, State.NOT_AWARDED}
-    # Everything the coordinator has handed in (what methodists and experts see).
-    HANDED_IN = WAITING_CHECK | IN_EXPERTISE | DECIDED
-    FINAL = DECIDED | {State.WITHDRAWN}
+    # The one door is services.move(); the council may return an application it has in expertise.
+    workflow = Workflow(
+        State,
+        moves={
+            State.SUBMITTED: {State.DRAFT},
+            State.RETURNED: {State.SUBMITTED, State.RESUBMITTED, State.ADMITTED, State.UNDER_EXPERTISE},
+            State.RESUBMITTED: {State.RETURNED},
+            State.ADMITTED: {State.SUBMITTED, State.RESUBMITTED},
+            # Back to the council after its «return for revision» (the technical check was passed).
+            State.UNDER_EXPERTISE: {State.ADMITTED, State.RETURNED},
+            State.AWARDED: {State.ADMITTED, State.UNDER_EXPERTISE},
+            State.NOT_AWARDED: {State.ADMITTED, State.UNDER_EXPERTISE},
+            State.WITHDRAWN: {State.DRAFT, State.SUBMITTED, State.RETURNED, State.RESUBMITTED, State.ADMITTED},
+        },
+        groups={
+            "EDITABLE": {State.DRAFT, State.RETURNED},
+            # The coordinator has remarks to fix by a date.
+            "AWAITING_FIXES": {State.RETURNED},
+            "WAITING_CHECK": {State.SUBMITTED, State.RESUBMITTED},
+            "IN_EXPERTISE": {State.ADMITTED, State.UNDER_EXPERTISE},
+            "DECIDED": {State.AWARDED, State.NOT_AWARDED},
+            # Everything the coordinator has handed in (what methodists and experts see).
+            "HANDED_IN": {
+                *(State.SUBMITTED, State.RESUBMITTED, State.ADMITTED, State.UNDER_EXPERTISE),
+                *(State.AWARDED, State.NOT_AWARDED),
+            },
+            "FINAL": {State.AWARDED, State.NOT_AWARDED, State.WITHDRAWN},
+        },
+        badges={
+            State.DRAFT: "secondary",
+            State.SUBMITTED: "primary",
+            State.RETURNED: "warning",
+            State.RESUBMITTED: "primary",
+            State.ADMITTED: "primary",
+            State.UNDER_EXPERTISE: "primary",
+            State.AWARDED: "success",
+            State.NOT_AWARDED: "dark",
+            State.WITHDRAWN: "dark",
+        },
+    )
 
     call = models.ForeignKey("applications.Call", models.PROTECT, related_name="applications", verbose_name=_("call"))
     institution = models.ForeignKey(
@@ -44,8 +78,10 @@ class Application(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     state_changed_at = models.DateTimeField(_("state changed"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    remarks = models.TextField(_("remarks of the technical check"), blank=True)
+    remarks = models.TextField(_("remarks to fix"), blank=True)
     fix_by = models.DateField(_("fix by"), null=True, blank=True)
+    # Returned by a council (not by the technical check): resubmitted, it goes back to that council.
+    back_to_council = models.BooleanField(_("returned by the council"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("saved"), auto_now=True)
 
@@ -273,25 +309,18 @@ class Answer(models.Model):
         return "" if self.value is None else str(self.value)
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(StateChange):
     """The audit trail: who moved the application from which state to which, when and why."""
 
     district_path = "application__call__district"
 
-    application = models.ForeignKey(Application, models.CASCADE, related_name="events")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    from_state = models.CharField(_("from"), max_length=20, choices=Application.State.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=Application.State.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    STATES = Application.State
 
-    class Meta:
+    application = models.ForeignKey(Application, models.CASCADE, related_name="events")
+
+    class Meta(StateChange.Meta):
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class TechnicalCheck(models.Model):

@@ -48,7 +48,6 @@ def call_applications(request, pk):
             "states": [s for s in Application.State if s != Application.State.DRAFT],
             "can_extend": request.user.has_perm("applications.grant_extension", call),
             "can_check": request.user.has_perm("applications.check_application", call),
-            "waiting_check": Application.WAITING_CHECK,
             "extensions": call.extensions.select_related("institution"),
         },
     )

@@ -1,4 +1,4 @@
-from .councils import AgendaItem, CouncilMeeting, Presentation
+from .councils import AgendaItem, CouncilMeeting, CouncilMeetingEvent, Presentation
 from .experts import Assignment, ConflictDeclaration, ExpertProfile
 from .reviews import Review, ReviewEvent, Score
 
@@ -7,6 +7,7 @@ __all__ = [
     "Assignment",
     "ConflictDeclaration",
     "CouncilMeeting",
+    "CouncilMeetingEvent",
     "ExpertProfile",
     "Presentation",
     "Review",

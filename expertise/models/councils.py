@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innovation_portal.workflow import StateChange, Workflow
+
 
 class Presentation(models.Model):
     """A slot in the schedule of public presentations of a call."""
@@ -42,6 +44,14 @@ class CouncilMeeting(models.Model):
         DRAFT = "draft", _("being prepared")
         HELD = "held", _("held")
         APPLIED = "applied", _("decisions applied")
+
+    workflow = Workflow(
+        Status,
+        field="status",
+        moves={Status.HELD: {Status.DRAFT}, Status.APPLIED: {Status.DRAFT, Status.HELD}},
+        groups={"EDITABLE": {Status.DRAFT, Status.HELD}},
+        badges={Status.DRAFT: "secondary", Status.HELD: "primary", Status.APPLIED: "success"},
+    )
 
     district = models.ForeignKey(
         "accounts.District", models.PROTECT, related_name="council_meetings", verbose_name=_("district")
@@ -82,7 +92,21 @@ class CouncilMeeting(models.Model):
 
     @property
     def is_editable(self):
-        return self.status != self.Status.APPLIED
+        return self.status in self.EDITABLE
+
+
+class CouncilMeetingEvent(StateChange):
+    """The history of a meeting's status (held, decisions applied)."""
+
+    district_path = "meeting__district"
+
+    STATES = CouncilMeeting.Status
+
+    meeting = models.ForeignKey(CouncilMeeting, models.CASCADE, related_name="events", verbose_name=_("meeting"))
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("meeting history entry")
+        verbose_name_plural = _("meeting history")
 
 
 class AgendaItem(models.Model):
@@ -108,6 +132,12 @@ class AgendaItem(models.Model):
     title = models.CharField(_("question"), max_length=500, blank=True)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
+    fix_by = models.DateField(
+        _("revise by"),
+        null=True,
+        blank=True,
+        help_text=_("For «return for revision»: the date the applicant revises by."),
+    )
     votes_for = models.PositiveSmallIntegerField(_("for"), default=0)
     votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
     votes_abstained = models.PositiveSmallIntegerField(_("abstained"), default=0)

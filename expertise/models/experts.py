@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innovation_portal.workflow import Workflow
+
 
 class ExpertProfile(models.Model):
     """What the methodology centre knows of an expert in a district: topics, load, availability.
@@ -62,11 +64,31 @@ class Assignment(models.Model):
         CONFLICT = "conflict", _("conflict of interest declared")
         COMPLETED = "completed", _("review submitted")
 
-    # The expert still owes a review.
-    OPEN = {State.ASSIGNED, State.ACCEPTED}
-    # Counted in the expert's load and in the call's progress.
-    ACTIVE = OPEN | {State.COMPLETED}
-    WITHDRAWN = {State.DECLINED, State.CONFLICT}
+    workflow = Workflow(
+        State,
+        moves={
+            State.ACCEPTED: {State.ASSIGNED},
+            State.DECLINED: {State.ASSIGNED, State.ACCEPTED},
+            State.CONFLICT: {State.ASSIGNED, State.ACCEPTED},
+            State.COMPLETED: {State.ASSIGNED, State.ACCEPTED},
+        },
+        groups={
+            # The expert still owes a review.
+            "OPEN": {State.ASSIGNED, State.ACCEPTED},
+            # Counted in the expert's load and in the call's progress.
+            "ACTIVE": {State.ASSIGNED, State.ACCEPTED, State.COMPLETED},
+            "WITHDRAWN": {State.DECLINED, State.CONFLICT},
+            # A methodist may take it back (a submitted review is kept).
+            "REMOVABLE": {State.ASSIGNED, State.ACCEPTED, State.DECLINED, State.CONFLICT},
+        },
+        badges={
+            State.ASSIGNED: "primary",
+            State.ACCEPTED: "primary",
+            State.DECLINED: "dark",
+            State.CONFLICT: "dark",
+            State.COMPLETED: "success",
+        },
+    )
 
     application = models.ForeignKey(
         "applications.Application", models.CASCADE, related_name="assignments", verbose_name=_("application")

@@ -1,8 +1,9 @@
 """An expert's review: a score and comment per criterion, an overall comment, a recommendation."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from innovation_portal.workflow import StateChange, Workflow
 
 
 class Review(models.Model):
@@ -18,8 +19,16 @@ class Review(models.Model):
         AWARD_AFTER_REVISION = "award_after_revision", _("award after revision")
         NOT_AWARD = "not_award", _("do not award")
 
-    # Counted in the results: handed in by the expert (a frozen review was submitted first).
-    COUNTED = {State.SUBMITTED, State.FROZEN}
+    workflow = Workflow(
+        State,
+        moves={State.SUBMITTED: {State.DRAFT}, State.FROZEN: {State.SUBMITTED}},
+        groups={
+            # Counted in the results: handed in by the expert (a frozen review was submitted first).
+            "COUNTED": {State.SUBMITTED, State.FROZEN},
+            "EDITABLE": {State.DRAFT},
+        },
+        badges={State.DRAFT: "secondary", State.SUBMITTED: "success", State.FROZEN: "success"},
+    )
 
     assignment = models.OneToOneField(
         "expertise.Assignment", models.CASCADE, related_name="review", verbose_name=_("assignment")
@@ -65,7 +74,7 @@ class Score(models.Model):
         return f"{self.criterion}: {self.value}"
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(StateChange):
     """The audit trail of assignments and reviews: who moved what from which state to which, and why."""
 
     district_path = "assignment__application__call__district"
@@ -78,16 +87,15 @@ class ReviewEvent(models.Model):
         "expertise.Assignment", models.CASCADE, related_name="events", verbose_name=_("assignment")
     )
     subject = models.CharField(_("what"), max_length=20, choices=Subject.choices)
-    from_state = models.CharField(_("from"), max_length=20)
-    to_state = models.CharField(_("to"), max_length=20)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.subject}: {self.from_state} → {self.to_state}"
+
+    def states(self):
+        from .experts import Assignment
+
+        return Assignment.State if self.subject == self.Subject.ASSIGNMENT else Review.State

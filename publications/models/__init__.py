@@ -2,7 +2,7 @@
 
 from .article import Article, ArticleAuthor, ArticleEvent, EditorComment, Reopening
 from .book import ArticlePdf, BookBuild
-from .collection import Collection, CollectionSection, Series
+from .collection import Collection, CollectionEvent, CollectionSection, Series
 
 __all__ = [
     "Article",
@@ -11,6 +11,7 @@ __all__ = [
     "ArticlePdf",
     "BookBuild",
     "Collection",
+    "CollectionEvent",
     "CollectionSection",
     "EditorComment",
     "Reopening",

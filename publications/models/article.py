@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Institution
+from innovation_portal.workflow import StateChange, Workflow
 
 from .collection import Collection, CollectionSection
 
@@ -36,12 +37,43 @@ class Article(models.Model):
         REJECTED = "rejected", pgettext_lazy("article", "rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    # The author may change the text only in these states.
-    EDITABLE = {State.DRAFT, State.REVISIONS_REQUESTED}
-    # Waiting for the editor's decision.
-    AWAITING_EDITOR = {State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED}
-    WITHDRAWABLE = {State.DRAFT, State.SUBMITTED, State.IN_REVIEW, State.REVISIONS_REQUESTED, State.RESUBMITTED}
-    CLOSED = {State.ACCEPTED, State.REJECTED, State.WITHDRAWN}
+    workflow = Workflow(
+        State,
+        moves={
+            State.SUBMITTED: {State.DRAFT},
+            State.IN_REVIEW: {State.SUBMITTED, State.RESUBMITTED},
+            State.REVISIONS_REQUESTED: {State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED},
+            State.RESUBMITTED: {State.REVISIONS_REQUESTED},
+            State.ACCEPTED: {State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED},
+            State.REJECTED: {State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED},
+            State.WITHDRAWN: {
+                *(State.DRAFT, State.SUBMITTED, State.IN_REVIEW),
+                *(State.REVISIONS_REQUESTED, State.RESUBMITTED),
+            },
+        },
+        groups={
+            # The author may change the text only in these states.
+            "EDITABLE": {State.DRAFT, State.REVISIONS_REQUESTED},
+            # Waiting for the editor's decision.
+            "AWAITING_EDITOR": {State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED},
+            "WITHDRAWABLE": {
+                *(State.DRAFT, State.SUBMITTED, State.IN_REVIEW),
+                *(State.REVISIONS_REQUESTED, State.RESUBMITTED),
+            },
+            "CLOSED": {State.ACCEPTED, State.REJECTED, State.WITHDRAWN},
+            "REVISING": {State.REVISIONS_REQUESTED},
+        },
+        badges={
+            State.DRAFT: "secondary",
+            State.SUBMITTED: "primary",
+            State.IN_REVIEW: "primary",
+            State.REVISIONS_REQUESTED: "warning",
+            State.RESUBMITTED: "primary",
+            State.ACCEPTED: "success",
+            State.REJECTED: "dark",
+            State.WITHDRAWN: "dark",
+        },
+    )
 
     collection = models.ForeignKey(Collection, models.PROTECT, related_name="articles", verbose_name=_("collection"))
     institution = models.ForeignKey(Institution, models.PROTECT, related_name="articles", verbose_name=_("institution"))
@@ -158,25 +190,19 @@ class ArticleAuthor(models.Model):
         return f"{parts[0]} {' '.join(p[0] + '.' for p in parts[1:])}"
 
 
-class ArticleEvent(models.Model):
+class ArticleEvent(StateChange):
     """The history of an article: every change of state, who made it and why."""
 
     district_path = "article__collection__district"
 
-    article = models.ForeignKey(Article, models.CASCADE, related_name="events", verbose_name=_("article"))
-    from_state = models.CharField(_("from"), max_length=20, choices=Article.State.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=Article.State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
-    reason = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(_("when"), default=timezone.now)
+    STATES = Article.State
 
-    class Meta:
+    article = models.ForeignKey(Article, models.CASCADE, related_name="events", verbose_name=_("article"))
+
+    class Meta(StateChange.Meta):
         verbose_name = _("article event")
         verbose_name_plural = _("article history")
         ordering = ["article", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class EditorComment(models.Model):

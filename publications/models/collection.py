@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
 from innovation_portal.reminders import validate_offsets
+from innovation_portal.workflow import StateChange, Workflow
 from innovation_portal.years import validate_academic_year
 
 
@@ -49,8 +50,27 @@ class Collection(models.Model):
         A4 = "A4", "A4"
         A5 = "A5", "A5"
 
-    # Articles may be written and submitted only while the call is open or the editors work.
-    ACCEPTING = {Status.CALL_OPEN, Status.EDITING}
+    workflow = Workflow(
+        Status,
+        field="status",
+        moves={
+            Status.CALL_OPEN: {Status.EDITING},
+            Status.EDITING: {Status.CALL_OPEN, Status.ASSEMBLED},
+            Status.ASSEMBLED: {Status.EDITING},
+            Status.PUBLISHED: {Status.ASSEMBLED},
+        },
+        groups={
+            # Articles may be written and submitted only while the call is open or the editors work.
+            "ACCEPTING": {Status.CALL_OPEN, Status.EDITING},
+            "PUBLIC": {Status.PUBLISHED},
+        },
+        badges={
+            Status.CALL_OPEN: "secondary",
+            Status.EDITING: "secondary",
+            Status.ASSEMBLED: "secondary",
+            Status.PUBLISHED: "success",
+        },
+    )
 
     district = models.ForeignKey(District, models.PROTECT, related_name="collections", verbose_name=_("district"))
     series = models.ForeignKey(Series, models.PROTECT, related_name="collections", verbose_name=_("series"))
@@ -114,6 +134,20 @@ class Collection(models.Model):
     @property
     def editorial_board_lines(self):
         return [line.strip() for line in self.editorial_board.splitlines() if line.strip()]
+
+
+class CollectionEvent(StateChange):
+    """The history of a collection's status: who opened, assembled or published it, and when."""
+
+    district_path = "collection__district"
+
+    STATES = Collection.Status
+
+    collection = models.ForeignKey(Collection, models.CASCADE, related_name="events", verbose_name=_("collection"))
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("collection history entry")
+        verbose_name_plural = _("collection history")
 
 
 class CollectionSection(models.Model):

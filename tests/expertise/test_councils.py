@@ -75,7 +75,7 @@ def test_applying_decisions_fills_the_registry_and_tells_the_applicants(
     winner.refresh_from_db()
     loser.refresh_from_db()
     returned.refresh_from_db()
-    assert (winner.state, loser.state, returned.state) == (State.AWARDED, State.NOT_AWARDED, State.UNDER_EXPERTISE)
+    assert (winner.state, loser.state, returned.state) == (State.AWARDED, State.NOT_AWARDED, State.RETURNED)
     award = StatusAward.objects.get(application=winner)
     assert award.protocol_number == "7" and award.decision_date == council.date
     assert award.decision_body.startswith("Координационный совет по инновационной деятельности")
@@ -137,6 +137,10 @@ def test_the_methodist_runs_a_meeting_in_the_browser(world, login, session):
     data["form-1-reasons"] = "Мало ресурсов"
     data["form-2-decision"] = "return"
     data["form-2-reasons"] = "Доработать"
+    response = client.post(reverse("expertise:council_decisions", args=[council.pk]), data)
+    assert response.status_code == 200  # a return needs the date to revise by
+    assert "Укажите дату" in response.content.decode()
+    data["form-2-fix_by"] = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     assert client.post(reverse("expertise:council_decisions", args=[council.pk]), data).status_code == 302
     council.refresh_from_db()
     assert council.status == CouncilMeeting.Status.HELD

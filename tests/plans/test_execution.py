@@ -35,7 +35,7 @@ def test_mark_execution_keeps_history(world, plan):
         date(2023, 10, 24),
         "Проведено, 40 участников",
     )
-    history = list(item.execution_changes.values_list("from_status", "to_status", "by"))
+    history = list(item.execution_changes.values_list("from_state", "to_state", "by"))
     assert history == [("planned", "moved", methodist.pk), ("moved", "held", methodist.pk)]
 
 
@@ -54,7 +54,7 @@ def test_plan_status_goes_through_one_door(world, plan):
     services.change_plan_status(draft, Plan.Status.PUBLISHED, by=world.users.methodist)
     with pytest.raises(TransitionError):
         services.change_plan_status(draft, Plan.Status.APPROVED, by=world.users.methodist)
-    assert list(draft.status_changes.values_list("to_status", flat=True)) == ["approved", "published"]
+    assert list(draft.status_changes.values_list("to_state", flat=True)) == ["approved", "published"]
 
 
 def test_methodist_marks_an_item_on_the_execution_page(login, world, plan):

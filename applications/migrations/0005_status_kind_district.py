@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_default_mail_templates'),
-        ('applications', '0002_reminder_offsets'),
+        ('applications', '0004_council_return'),
     ]
 
     operations = [
