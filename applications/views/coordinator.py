@@ -46,12 +46,12 @@ def calls(request):
 def call_detail(request, pk):
     call = get_call(request, pk)
     institutions = list(Institution.objects.filter(pk__in=request.user.coordinated_institution_ids))
-    eligible = services.eligible_institution_ids(call) if institutions else set()
+    eligible = selectors.eligible_institution_ids(call) if institutions else set()
     now = timezone.now()
     offers = []
     for institution in institutions:
         existing = call.applications.filter(institution=institution).exclude(state=Application.State.WITHDRAWN).first()
-        deadline = services.deadline_for(call, institution)
+        deadline = selectors.deadline_for(call, institution)
         offers.append(
             {
                 "institution": institution,
@@ -137,7 +137,7 @@ def detail(request, pk):
             "can_withdraw": user.has_perm("applications.withdraw_application", application),
             "can_check": user.has_perm("applications.check_application", application)
             and application.state in Application.WAITING_CHECK,
-            "deadline": services.submission_deadline(application) if application.is_editable else None,
+            "deadline": selectors.submission_deadline(application) if application.is_editable else None,
             "events": application.events.all(),
         }
     )
@@ -177,7 +177,7 @@ def _editor_context(application, form, formsets, questions_form, attachment_form
         "attachment_form": attachment_form,
         "attachments": list(application.attachments.all()),
         "missing": missing_items(application),
-        "deadline": services.submission_deadline(application),
+        "deadline": selectors.submission_deadline(application),
         "has_previous": services.last_application_of(application) is not None,
     }
 
