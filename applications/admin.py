@@ -23,7 +23,7 @@ from .models import (
 
 @admin.register(StatusKind)
 class StatusKindAdmin(DistrictScopedAdmin):
-    list_display = ["name", "short_name", "level", "district", "term_years", "is_active", "order"]
+    list_display = ["name", "short_name", "level", "role", "district", "term_years", "is_active", "order"]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "short_name"]
 

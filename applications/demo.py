@@ -29,19 +29,20 @@ from .models import (
 
 State = Application.State
 Level = StatusKind.Level
+TRAINING = StatusKind.Role.TRAINING_SITE
 
 STATUS_KINDS = [
-    ("Районная стажировочная площадка", "РСП", Level.DISTRICT, 3),
-    ("Районная базовая площадка", "РБП", Level.DISTRICT, 3),
-    ("Районная опорная площадка", "РОП", Level.DISTRICT, 2),
-    ("Экспериментальная площадка Санкт-Петербурга", "ЭП", Level.CITY, 3),
-    ("Лаборатория образовательных инноваций", "ЛОИ", Level.CITY, 3),
-    ("Ресурсный центр общего образования", "РЦОО", Level.CITY, 3),
-    ("Ресурсный центр дополнительного образования", "РЦ ДО", Level.CITY, 3),
-    ("Площадка педагогического творчества", "ППТ", Level.CITY, 2),
-    ("Региональная стажировочная площадка", "РСтП", Level.REGIONAL, 3),
-    ("Региональная инновационная площадка", "РИП", Level.REGIONAL, 3),
-    ("Федеральная инновационная площадка", "ФИП", Level.FEDERAL, 5),
+    ("Районная стажировочная площадка", "РСП", Level.DISTRICT, 3, TRAINING),
+    ("Районная базовая площадка", "РБП", Level.DISTRICT, 3, ""),
+    ("Районная опорная площадка", "РОП", Level.DISTRICT, 2, ""),
+    ("Экспериментальная площадка Санкт-Петербурга", "ЭП", Level.CITY, 3, ""),
+    ("Лаборатория образовательных инноваций", "ЛОИ", Level.CITY, 3, ""),
+    ("Ресурсный центр общего образования", "РЦОО", Level.CITY, 3, ""),
+    ("Ресурсный центр дополнительного образования", "РЦ ДО", Level.CITY, 3, ""),
+    ("Площадка педагогического творчества", "ППТ", Level.CITY, 2, ""),
+    ("Региональная стажировочная площадка", "РСтП", Level.REGIONAL, 3, TRAINING),
+    ("Региональная инновационная площадка", "РИП", Level.REGIONAL, 3, ""),
+    ("Федеральная инновационная площадка", "ФИП", Level.FEDERAL, 5, ""),
 ]
 
 PROGRAMMES = [
@@ -111,9 +112,9 @@ def _moment(day, hour=18):
 
 def _kinds():
     kinds = {}
-    for order, (name, short, level, term) in enumerate(STATUS_KINDS):
+    for order, (name, short, level, term, role) in enumerate(STATUS_KINDS):
         kinds[short], _ = StatusKind.objects.get_or_create(
-            name=name, defaults={"short_name": short, "level": level, "term_years": term, "order": order}
+            name=name, defaults={"short_name": short, "level": level, "term_years": term, "order": order, "role": role}
         )
     return kinds
 

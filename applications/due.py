@@ -9,7 +9,7 @@ from accounts.models import RoleAssignment
 from innovation_portal import due
 
 from .models import Application, Call
-from .selectors import calls_for_coordinator
+from .selectors import awaited, calls_for_coordinator
 
 Role = RoleAssignment.Role
 
@@ -35,11 +35,15 @@ def _coordinator_items(user, institution_ids):
         .exclude(state=Application.State.WITHDRAWN)
         .select_related("call")
     )
-    handed_in = {a.call_id for a in applications if a.state not in Application.EDITABLE}
     drafts = {a.call_id: a for a in applications if a.state == Application.State.DRAFT}
-    for call in calls_for_coordinator(user):
-        if call.pk in handed_in:
-            continue
+    now = timezone.now()
+    # A call waits while one of the user's eligible institutions has handed nothing in and its
+    # own deadline (the call's or an extension's) is ahead; the item shows the nearest of them.
+    waiting = {}
+    for w in awaited(calls_for_coordinator(user, now), institution_ids):
+        if w.deadline >= now and (w.call.pk not in waiting or w.deadline < waiting[w.call.pk][1]):
+            waiting[w.call.pk] = (w.call, w.deadline)
+    for call, deadline in waiting.values():
         draft = drafts.get(call.pk)
         found.append(
             due.DueItem(
@@ -47,7 +51,7 @@ def _coordinator_items(user, institution_ids):
                 url=reverse("applications:edit", args=[draft.pk])
                 if draft
                 else reverse("applications:call", args=[call.pk]),
-                due=call.closes_at,
+                due=deadline,
                 note=_("A draft is started.") if draft else _("Not started yet."),
                 category=_("Competitions"),
             )

@@ -1,39 +1,13 @@
 """Spreadsheets the methodists and the district office ask for."""
 
-from io import BytesIO
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from innovation_portal import exports as background
 from innovation_portal.pdf import render_pdf
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _workbook(title, headers, rows, widths):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append(row)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _local(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+from innovation_portal.spreadsheets import XLSX_TYPE as XLSX_TYPE  # the views answer with it
+from innovation_portal.spreadsheets import Sheet, xlsx
 
 
 def applications_xlsx(call, applications):
@@ -54,7 +28,7 @@ def applications_xlsx(call, applications):
             a.institution.short_name,
             a.theme,
             a.get_state_display(),
-            _local(a.submitted_at),
+            a.submitted_at,
             a.manager_name,
             a.manager_email,
             a.manager_phone,
@@ -62,7 +36,7 @@ def applications_xlsx(call, applications):
         ]
         for index, a in enumerate(applications, start=1)
     ]
-    return _workbook(_("Applications"), headers, rows, [6, 30, 50, 22, 18, 28, 28, 20, 12])
+    return xlsx([Sheet(_("Applications"), headers, rows, widths=[6, 30, 50, 22, 18, 28, 28, 20, 12])])
 
 
 def registry_xlsx(awards):
@@ -95,7 +69,7 @@ def registry_xlsx(awards):
         ]
         for index, a in enumerate(awards, start=1)
     ]
-    return _workbook(_("Registry"), headers, rows, [6, 22, 30, 32, 14, 50, 12, 12, 28, 14, 12])
+    return xlsx([Sheet(_("Registry"), headers, rows, widths=[6, 22, 30, 32, 14, 50, 12, 12, 28, 14, 12])])
 
 
 # --- Made in the background (innovation_portal.exports) -----------------------------------

@@ -3,25 +3,22 @@
 * «call_closing» / «annual_report»: a call's closing, to the coordinators of every eligible
   institution that has not handed anything in yet (all active institutions of the district
   for a competition or conference talks; the current sites of the status kind for annual
-  reports — the rule of `services.eligible_institution_ids`). An institution with a personal
-  extension is reminded of its own date instead.
+  reports — the rule of `selectors.awaited`). An institution with a personal extension is
+  reminded of its own date instead.
 * «fix_by»: a returned application's fix-by date, to its institution's coordinators.
 
 Each source reads in a fixed number of queries, whatever the number of calls and schools.
 """
-
-from collections import defaultdict
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Institution
 from innovation_portal import reminders
 
-from .models import Application, Call, Extension, StatusAward
-from .services import end_of_day
+from .models import Application, Call
+from .selectors import awaited, end_of_day
 
 
 def _in_window(field, kind, now, own_offsets=True):
@@ -48,59 +45,26 @@ def call_deadlines(now):
         )
         .select_related("status_kind")
     )
-    if not calls:
-        return
-    district_ids = {call.district_id for call in calls}
-    institutions = {
-        i.pk: i for i in Institution.objects.filter(district_id__in=district_ids, is_active=True).order_by("pk")
-    }
-    today = timezone.localdate(now)
-    sites = defaultdict(set)  # status kind → institutions holding it today
-    for kind_id, institution_id in (
-        StatusAward.objects.current(today)
-        .filter(status_kind_id__in={c.status_kind_id for c in calls if c.purpose == Call.Purpose.ANNUAL_REPORT})
-        .values_list("status_kind_id", "institution_id")
-    ):
-        sites[kind_id].add(institution_id)
-    handed_in = set(
-        Application.objects.filter(call__in=calls)
-        .exclude(state__in=[Application.State.DRAFT, Application.State.WITHDRAWN])
-        .values_list("call_id", "institution_id")
-    )
-    extensions = {
-        (call_id, institution_id): until
-        for call_id, institution_id, until in Extension.objects.filter(call__in=calls).values_list(
-            "call_id", "institution_id", "until"
+    waiting = awaited(calls, day=timezone.localdate(now))
+    coordinators = reminders.coordinators_by_institution({w.institution.pk for w in waiting})
+    for w in waiting:
+        call, institution = w.call, w.institution
+        if not coordinators.get(institution.pk):
+            continue
+        yield reminders.Deadline(
+            kind=_kind(call),
+            # Per institution: a coordinator of two schools is reminded for each of them,
+            # and an extension (a new date) starts its own reminders.
+            key=f"call:{call.pk}:institution:{institution.pk}"
+            + (f":until:{timezone.localtime(w.deadline):%Y%m%d%H%M}" if w.extended else ""),
+            due=w.deadline,
+            recipients=coordinators[institution.pk],
+            title=_("%(call)s — %(institution)s") % {"call": call.title, "institution": institution.short_name},
+            url=reverse("applications:call", args=[call.pk]),
+            district_id=call.district_id,
+            offsets=reminders.object_offsets(call.reminder_offsets),
+            context={"institution": institution.short_name, "call": call.title},
         )
-    }
-    coordinators = reminders.coordinators_by_institution(list(institutions))
-    for call in calls:
-        eligible = [
-            i
-            for i in institutions.values()
-            if i.district_id == call.district_id
-            and (call.purpose != Call.Purpose.ANNUAL_REPORT or i.pk in sites[call.status_kind_id])
-        ]
-        offsets = reminders.object_offsets(call.reminder_offsets)
-        for institution in eligible:
-            if (call.pk, institution.pk) in handed_in or not coordinators.get(institution.pk):
-                continue
-            extended = extensions.get((call.pk, institution.pk))
-            due = max(call.closes_at, extended) if extended else call.closes_at
-            yield reminders.Deadline(
-                kind=_kind(call),
-                # Per institution: a coordinator of two schools is reminded for each of them,
-                # and an extension (a new date) starts its own reminders.
-                key=f"call:{call.pk}:institution:{institution.pk}"
-                + (f":until:{timezone.localtime(due):%Y%m%d%H%M}" if extended else ""),
-                due=due,
-                recipients=coordinators[institution.pk],
-                title=_("%(call)s — %(institution)s") % {"call": call.title, "institution": institution.short_name},
-                url=reverse("applications:call", args=[call.pk]),
-                district_id=call.district_id,
-                offsets=offsets,
-                context={"institution": institution.short_name, "call": call.title},
-            )
 
 
 @reminders.source

@@ -1,9 +1,13 @@
 """Reads reused by views, exports and due items."""
 
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import RoleAssignment
+from accounts.models import Institution, RoleAssignment
 from innovation_portal import boundary
 
 from .models import (
@@ -64,8 +68,129 @@ def call_applications(call, state=None):
     return queryset.order_by("institution__short_name")
 
 
+# --- who may apply, and by when ----------------------------------------------------------
+#
+# One rule for the call's page, the start of an application, the coordinator's home page and
+# the reminders: the institutions that may apply, each one's deadline (the call's, or a later
+# personal extension) and which of them have not handed anything in yet.
+
+
+def deadline(call, extended_until=None):
+    """The moment after which an institution can no longer submit: the call's, or its extension's."""
+    return max(call.closes_at, extended_until) if extended_until else call.closes_at
+
+
+def extensions_of(calls, institution_ids=None):
+    """{(call id, institution id): the extension's end} for these calls (and institutions), in one query."""
+    queryset = Extension.objects.filter(call__in=calls)
+    if institution_ids is not None:
+        queryset = queryset.filter(institution_id__in=institution_ids)
+    return {
+        (call_id, institution_id): until
+        for call_id, institution_id, until in queryset.values_list("call_id", "institution_id", "until")
+    }
+
+
+def deadline_for(call, institution):
+    """The moment after which this institution can no longer submit to the call."""
+    return deadline(call, extensions_of([call], [institution.pk]).get((call.pk, institution.pk)))
+
+
+def end_of_day(day):
+    """The last moment of a day in Moscow: a fix-by date includes the whole day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def submission_deadline(application):
+    """The application's deadline: the fix-by date once returned with one, else its institution's."""
+    if application.state == Application.State.RETURNED and application.fix_by:
+        return end_of_day(application.fix_by)
+    return deadline_for(application.call, application.institution)
+
+
+def eligible_institutions(calls, institution_ids=None, day=None):
+    """{call id: [institutions that may apply]}, in two queries whatever the number of calls.
+
+    The district's active institutions; for an annual report, only those holding the call's
+    status kind on `day` (today by default). `institution_ids` narrows to some institutions
+    (a coordinator's).
+    """
+    calls = list(calls)
+    district_ids = {c.district_id for c in calls}
+    institutions = Institution.objects.filter(district_id__in=district_ids, is_active=True)
+    awards = StatusAward.objects.current(day).filter(institution__district_id__in=district_ids)
+    if institution_ids is not None:
+        institutions = institutions.filter(pk__in=institution_ids)
+        awards = awards.filter(institution_id__in=institution_ids)
+    institutions = list(institutions.order_by("pk"))
+    report_kinds = {c.status_kind_id for c in calls if c.purpose == Call.Purpose.ANNUAL_REPORT}
+    sites = defaultdict(set)  # status kind → institutions holding it on the day
+    if report_kinds:
+        awards = awards.filter(status_kind_id__in=report_kinds)
+        for kind_id, institution_id in awards.values_list("status_kind_id", "institution_id"):
+            sites[kind_id].add(institution_id)
+    return {
+        call.pk: [
+            i
+            for i in institutions
+            if i.district_id == call.district_id
+            and (call.purpose != Call.Purpose.ANNUAL_REPORT or i.pk in sites[call.status_kind_id])
+        ]
+        for call in calls
+    }
+
+
+def eligible_institution_ids(call, institution_ids=None):
+    """Institutions that may apply to the call (see `eligible_institutions`), as a set of ids."""
+    return {i.pk for i in eligible_institutions([call], institution_ids)[call.pk]}
+
+
+def handed_in(calls, institution_ids=None):
+    """{(call id, institution id)} that have answered the call: anything but a draft or a withdrawn one.
+
+    A returned application counts: its fix-by date (not the call's) is what it waits for.
+    """
+    queryset = Application.objects.filter(call__in=calls).exclude(
+        state__in=[Application.State.DRAFT, Application.State.WITHDRAWN]
+    )
+    if institution_ids is not None:
+        queryset = queryset.filter(institution_id__in=institution_ids)
+    return set(queryset.values_list("call_id", "institution_id"))
+
+
+@dataclass(frozen=True)
+class Awaited:
+    """An eligible institution that has not handed anything in to a call, and its own deadline."""
+
+    call: Call
+    institution: Institution
+    deadline: datetime.datetime
+    extended: bool
+
+
+def awaited(calls, institution_ids=None, day=None):
+    """Every (call, eligible institution) with nothing handed in yet, with its deadline; four queries."""
+    calls = list(calls)
+    if not calls:
+        return []
+    eligible = eligible_institutions(calls, institution_ids, day)
+    answered = handed_in(calls, institution_ids)
+    extensions = extensions_of(calls, institution_ids)
+    found = []
+    for call in calls:
+        for institution in eligible[call.pk]:
+            if (call.pk, institution.pk) in answered:
+                continue
+            until = extensions.get((call.pk, institution.pk))
+            found.append(Awaited(call, institution, deadline(call, until), until is not None))
+    return found
+
+
 def calls_for_coordinator(user, now=None):
-    """Published calls of the coordinator's districts that are open now, or open for them by an extension."""
+    """Published calls of the coordinator's districts that are open now, or open for them by an extension.
+
+    (An extension always ends after the call's deadline: `deadline()` in SQL.)
+    """
     now = now or timezone.now()
     institution_ids = user.coordinated_institution_ids
     extended = Extension.objects.filter(institution_id__in=institution_ids, until__gte=now).values("call_id")

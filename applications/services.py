@@ -21,6 +21,7 @@ from accounts.selectors import methodists_of
 from innovation_portal.workflow import TransitionError
 from innovation_portal.years import parse_period
 
+from . import selectors
 from .completeness import missing_items
 from .models import (
     Application,
@@ -124,37 +125,6 @@ def move(application, to, *, by, reason="", updates=None, tell=(), title="", bod
 set_state = move
 
 
-# --- deadlines ----------------------------------------------------------------------------
-
-
-def deadline_for(call, institution):
-    """The moment after which this institution can no longer submit to the call."""
-    extension = Extension.objects.filter(call=call, institution=institution).values_list("until", flat=True).first()
-    return max(call.closes_at, extension) if extension else call.closes_at
-
-
-def end_of_day(day):
-    """The last moment of a day in Moscow: a fix-by date includes the whole day."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-
-
-def submission_deadline(application):
-    if application.state == State.RETURNED and application.fix_by:
-        return end_of_day(application.fix_by)
-    return deadline_for(application.call, application.institution)
-
-
-def eligible_institution_ids(call):
-    """Institutions that may apply: the district's, and for annual reports its current sites of the kind."""
-    from accounts.models import Institution
-
-    institutions = Institution.objects.filter(district_id=call.district_id, is_active=True)
-    if call.purpose == Call.Purpose.ANNUAL_REPORT:
-        current = StatusAward.objects.current().filter(status_kind_id=call.status_kind_id)
-        institutions = institutions.filter(pk__in=current.values("institution_id"))
-    return set(institutions.values_list("pk", flat=True))
-
-
 # --- coordinators -------------------------------------------------------------------------
 
 
@@ -167,9 +137,9 @@ def start_application(call, institution, *, by, copy_last=False, now=None):
     now = now or timezone.now()
     if not call.is_published or now < call.opens_at:
         raise TransitionError(_("This call is not accepting applications yet."))
-    if now > deadline_for(call, institution):
+    if now > selectors.deadline_for(call, institution):
         raise TransitionError(_("The deadline of this call has passed."))
-    if institution.pk not in eligible_institution_ids(call):
+    if institution.pk not in selectors.eligible_institution_ids(call):
         raise TransitionError(_("Your institution cannot apply to this call."))
     existing = Application.objects.filter(call=call, institution=institution).exclude(state=State.WITHDRAWN).first()
     if existing is not None:
@@ -246,7 +216,7 @@ def submit(application, *, by, now=None):
     now = now or timezone.now()
     if application.state not in Application.EDITABLE:
         raise TransitionError(_("This application has already been submitted."))
-    deadline = submission_deadline(application)
+    deadline = selectors.submission_deadline(application)
     if now > deadline:
         raise TransitionError(
             _(

@@ -263,8 +263,9 @@ class Generator:
 
         kinds = []
         for order, (name, short) in enumerate(STATUS_KINDS):
+            role = StatusKind.Role.TRAINING_SITE if short == "РСП" else StatusKind.Role.NONE
             kind, _created = StatusKind.objects.get_or_create(
-                name=name, defaults={"short_name": short, "order": order, "term_years": 3}
+                name=name, defaults={"short_name": short, "order": order, "term_years": 3, "role": role}
             )
             kinds.append(kind)
         current = self.current_year

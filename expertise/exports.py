@@ -1,31 +1,13 @@
 """The call's results as a workbook: the ranking, and every review in full."""
 
-from io import BytesIO
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from innovation_portal import exports as background
+from innovation_portal.spreadsheets import XLSX_TYPE as XLSX_TYPE  # the views answer with it
+from innovation_portal.spreadsheets import Sheet, xlsx
 
 from .results import expert_total
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _sheet(sheet, headers, rows, width=18):
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append(row)
-    for index in range(1, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
 
 
 def _num(value):
@@ -35,9 +17,6 @@ def _num(value):
 def results_xlsx(results):
     """Sheet 1: ranking with mean/median per criterion, spread and flag. Sheet 2: every review in full."""
     criteria = results.criteria
-    book = Workbook()
-    ranking = book.active
-    ranking.title = _("Ranking")[:31]
     headers = [_("Place"), _("Institution"), _("Theme"), _("State"), _("Reviews"), _("Weighted total")]
     for criterion in criteria:
         headers += [
@@ -59,9 +38,8 @@ def results_xlsx(results):
             cells += [_num(mean), _num(median)]
         cells += [_num(row.spread), _("yes") if row.disagreement else "", "; ".join(row.recommendations)]
         rows.append(cells)
-    _sheet(ranking, headers, rows)
+    ranking = Sheet(_("Ranking"), headers, rows, widths=18)
 
-    full = book.create_sheet(_("Reviews")[:31])
     headers = [_("Institution"), _("Expert"), _("State"), _("Submitted"), _("Total")]
     for criterion in criteria:
         headers += [
@@ -83,7 +61,7 @@ def results_xlsx(results):
                 row.application.institution.short_name,
                 assignment.expert.full_name,
                 review.get_state_display(),
-                timezone.localtime(review.submitted_at).replace(tzinfo=None) if review.submitted_at else None,
+                review.submitted_at,
                 _num(expert_total(weights, values)),
             ]
             for criterion in criteria:
@@ -91,10 +69,7 @@ def results_xlsx(results):
                 cells += [score.value if score else None, score.comment if score else ""]
             cells += [review.overall_comment, review.get_recommendation_display()]
             lines.append(cells)
-    _sheet(full, headers, lines, width=24)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx([ranking, Sheet(_("Reviews"), headers, lines, widths=24)])
 
 
 def protocol_pdf(meeting):

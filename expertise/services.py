@@ -24,6 +24,7 @@ from accounts.models import RoleAssignment, User
 from accounts.notify import notify
 from applications import services as applications
 from applications.models import Application, Call
+from innovation_portal.importing import decode_text
 from innovation_portal.workflow import TransitionError
 
 from . import planning
@@ -334,14 +335,6 @@ def assign_automatically(call, *, per_application=DEFAULT_PER_APPLICATION, cap=D
 # --- CSV upload ---------------------------------------------------------------------------
 
 
-def decode_csv(content):
-    """Text of an uploaded CSV in UTF-8 (with or without BOM) or Windows-1251 (Excel's default)."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1251")
-
-
 HEADER_WORDS = {
     "application": ("заявка", "№ заявки", "application", "оу", "учреждение", "institution"),
     "expert": ("эксперт", "e-mail", "email", "почта", "expert"),
@@ -377,7 +370,7 @@ def import_assignments(call, content, *, due_date, by, today=None):
     number; the conflict rule is checked for each row as for a hand assignment.
     """
     today = today or timezone.localdate()
-    text = decode_csv(content)
+    text = decode_text(content)
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=";,\t")
     except csv.Error:

@@ -7,12 +7,24 @@ from import_export.formats.base_formats import CSV, XLSX
 from innovation_portal import boundary
 
 
+def decode_text(data: bytes) -> str:
+    """The text of an uploaded CSV in UTF-8 (with or without BOM) or Windows-1251 (Excel's default).
+
+    UTF-8 is tried first: a Windows-1251 text almost never decodes as UTF-8, while any bytes
+    decode as Windows-1251 (bar a few), so the other order would garble UTF-8 files.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1251")
+
+
 class RussianCSV(CSV):
     """CSV that accepts both UTF-8 (with or without BOM) and Windows-1251.
 
     Russian offices save CSV from Excel in Windows-1251 by default and from LibreOffice in
     UTF-8; nobody should have to know which they have. The file is kept as bytes and
-    decoded here: UTF-8 first, since a Windows-1251 text almost never decodes as UTF-8.
+    decoded here (`decode_text`).
     """
 
     def is_binary(self):
@@ -23,10 +35,7 @@ class RussianCSV(CSV):
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            try:
-                in_stream = in_stream.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                in_stream = in_stream.decode("cp1251")
+            in_stream = decode_text(in_stream)
         return super(CSV, self).create_dataset(in_stream, **kwargs)
 
 

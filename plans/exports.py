@@ -1,6 +1,5 @@
 """A plan as JSON, PDF, XLSX and an ICS calendar feed; the year-end execution report."""
 
-import io
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from innovation_portal import exports as background
 from innovation_portal.pdf import render_pdf
+from innovation_portal.spreadsheets import Line, Sheet, xlsx
 
 from .models import Plan, PlanItem
 from .selectors import execution_summary, plan_for_export
@@ -119,79 +119,40 @@ def execution_report_pdf(plan):
 # --- XLSX ---------------------------------------------------------------------------------
 
 
-def _workbook():
-    from openpyxl import Workbook
-
-    return Workbook()
-
-
-def _save(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def plan_xlsx(plan):
     """The plan as a sheet laid out like the document: title, header, section rows, items, legend."""
-    from openpyxl.styles import Alignment, Font
-
     sections, items, legend = plan_for_export(plan)
     columns = plan_columns(items)
     headers = [_("No."), _("Event"), *[label for _name, label in columns], _("Host institution")]
-    workbook = _workbook()
-    sheet = workbook.active
-    sheet.title = _("Plan")[:31]
-    sheet.append([plan.title])
-    sheet.append([f"{plan.district.name}, {plan.period_label}"])
-    sheet.append([])
-    sheet.append([str(h) for h in headers])
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    rows = []
     for kind, obj, values in _rows(sections, columns):
         if kind == "section":
-            sheet.append([obj.number, obj.title])
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
-            continue
-        sheet.append([obj.number, obj.title, *values, obj.host_institution.short_name if obj.host_institution else ""])
-        for cell in sheet[sheet.max_row]:
-            cell.alignment = wrap
-    if legend:
-        sheet.append([])
-        for abbreviation in legend:
-            sheet.append([abbreviation.abbr, abbreviation.meaning])
-    sheet.column_dimensions["A"].width = 9
-    sheet.column_dimensions["B"].width = 60
-    for letter in "CDEFGH":
-        sheet.column_dimensions[letter].width = 28
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    return _save(workbook)
+            rows.append(Line([obj.number, obj.title], bold=True))
+        else:
+            rows.append(
+                [obj.number, obj.title, *values, obj.host_institution.short_name if obj.host_institution else ""]
+            )
+    sheet = Sheet(
+        _("Plan"),
+        headers,
+        rows,
+        widths=[9, 60] + [28] * (len(headers) - 2),
+        above=[[plan.title], [f"{plan.district.name}, {plan.period_label}"], []],
+        below=[[abbreviation.abbr, abbreviation.meaning] for abbreviation in legend],
+    )
+    return xlsx([sheet])
 
 
 def execution_report_xlsx(plan):
-    from openpyxl.styles import Font
-
     sections, items, _legend = plan_for_export(plan)
     labels = dict(PlanItem.Execution.choices)
-    workbook = _workbook()
-    sheet = workbook.active
-    sheet.title = _("Execution")[:31]
-    sheet.append([_("Execution of the plan: %(title)s") % {"title": plan.title}])
-    sheet.append([f"{plan.district.name}, {plan.period_label}"])
-    sheet.append([])
-    for _status, label, count in execution_summary(items):
-        sheet.append([str(label), count])
-    sheet.append([_("Total"), len(items)])
-    sheet.append([])
-    sheet.append([_("No."), _("Event"), _("Timeframe"), _("Execution"), _("Date"), _("Short report")])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    summary = [[str(label), count] for _status, label, count in execution_summary(items)]
+    headers = [_("No."), _("Event"), _("Timeframe"), _("Execution"), _("Date"), _("Short report")]
+    rows = []
     for section in sections:
-        sheet.append([section.number, section.title])
+        rows.append([section.number, section.title])
         for item in section.shown_items:
-            sheet.append(
+            rows.append(
                 [
                     item.number,
                     item.title,
@@ -201,11 +162,21 @@ def execution_report_xlsx(plan):
                     item.execution_report,
                 ]
             )
-            if item.executed_on:
-                sheet.cell(row=sheet.max_row, column=5).number_format = "DD.MM.YYYY"
-    sheet.column_dimensions["B"].width = 60
-    sheet.column_dimensions["F"].width = 50
-    return _save(workbook)
+    sheet = Sheet(
+        _("Execution"),
+        headers,
+        rows,
+        widths=[9, 60, 20, 16, 12, 50],
+        above=[
+            [_("Execution of the plan: %(title)s") % {"title": plan.title}],
+            [f"{plan.district.name}, {plan.period_label}"],
+            [],
+            *summary,
+            [_("Total"), len(items)],
+            [],
+        ],
+    )
+    return xlsx([sheet])
 
 
 # --- ICS ----------------------------------------------------------------------------------

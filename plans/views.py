@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Institution
 from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
+from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from . import exports, selectors, services
@@ -223,11 +224,6 @@ def report_xlsx(request, pk):
 # --- Import from Word (methodists): upload → preview → confirm ---------------------------------
 
 
-def _require_import_permission(request):
-    if not request.user.has_perm("plans.import_plan"):
-        raise Http404
-
-
 def _read_upload(token, request):
     """The parsed plan of an upload kept between the steps, or None when it is gone."""
     uploads = request.session.get(IMPORT_SESSION_KEY, {})
@@ -249,7 +245,7 @@ def _forget_upload(token, request):
 @_login_first
 def import_docx(request):
     """Upload a plan in Word and see what would be created before anything is."""
-    _require_import_permission(request)
+    require(request.user, "plans.import_plan")
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -288,7 +284,7 @@ def import_docx(request):
 @_login_first
 @require_POST
 def import_confirm(request):
-    _require_import_permission(request)
+    require(request.user, "plans.import_plan")
     form = PlanConfirmForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("The import form was damaged; upload the document again."))

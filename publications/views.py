@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
+from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from . import selectors, services
@@ -33,15 +34,9 @@ from .wordimport import convert_docx
 log = logging.getLogger(__name__)
 
 
-def _require(user, perm, obj=None):
-    # Not a 403: a page one may not use does not exist for them.
-    if not user.has_perm(perm, obj):
-        raise Http404
-
-
 def _managed_collection(request, pk):
     collection = get_object_or_404(selectors.collections_managed_by(request.user), pk=pk)
-    _require(request.user, "publications.manage_collection", collection)
+    require(request.user, "publications.manage_collection", collection)
     return collection
 
 
@@ -104,7 +99,7 @@ def article_pdf_public(request, pk, article_pk):
 
 @login_required
 def my_articles(request):
-    _require(request.user, "publications.write_articles")
+    require(request.user, "publications.write_articles")
     calls = list(selectors.open_calls_for(request.user))
     reopened = selectors.reopenings_for(request.user, calls)
     for collection in calls:
@@ -116,7 +111,7 @@ def my_articles(request):
 
 @login_required
 def article_create(request, pk):
-    _require(request.user, "publications.write_articles")
+    require(request.user, "publications.write_articles")
     collection = get_object_or_404(selectors.open_calls_for(request.user), pk=pk)
     institutions = [
         a.institution
@@ -171,7 +166,7 @@ def _detail_context(request, article, review_form=None):
 @login_required
 def article_detail(request, pk):
     article = _visible_article(request, pk)
-    _require(request.user, "publications.open_article", article)
+    require(request.user, "publications.open_article", article)
     return render(request, "publications/article_detail.html", _detail_context(request, article))
 
 
@@ -190,7 +185,7 @@ def _author_initial(article):
 @login_required
 def article_edit(request, pk):
     article = _visible_article(request, pk)
-    _require(request.user, "publications.edit_article", article)
+    require(request.user, "publications.edit_article", article)
     district = article.collection.district_id
     form = ArticleForm(request.POST or None, instance=article)
     formset = AuthorFormSet(
@@ -219,7 +214,7 @@ def article_edit(request, pk):
 @login_required
 def article_upload(request, pk):
     article = _visible_article(request, pk)
-    _require(request.user, "publications.edit_article", article)
+    require(request.user, "publications.edit_article", article)
     form = WordUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -256,7 +251,7 @@ def article_upload(request, pk):
 @require_POST
 def article_submit(request, pk):
     article = _visible_article(request, pk)
-    _require(request.user, "publications.submit_article", article)
+    require(request.user, "publications.submit_article", article)
     try:
         services.submit_article(article, by=request.user)
     except TransitionError as error:
@@ -270,7 +265,7 @@ def article_submit(request, pk):
 @require_POST
 def article_withdraw(request, pk):
     article = _visible_article(request, pk)
-    _require(request.user, "publications.withdraw_article", article)
+    require(request.user, "publications.withdraw_article", article)
     try:
         services.withdraw_article(article, by=request.user)
     except TransitionError as error:
@@ -287,7 +282,7 @@ def article_withdraw(request, pk):
 @require_POST
 def article_review(request, pk):
     article = _visible_article(request, pk)
-    _require(request.user, "publications.review_article", article)
+    require(request.user, "publications.review_article", article)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an action."))
@@ -314,13 +309,13 @@ def article_review(request, pk):
 
 @login_required
 def desk(request):
-    _require(request.user, "publications.use_desk")
+    require(request.user, "publications.use_desk")
     return render(request, "publications/desk.html", {"collections": selectors.desk_collections(request.user)})
 
 
 @login_required
 def collection_create(request):
-    _require(request.user, "publications.use_desk")
+    require(request.user, "publications.use_desk")
     districts = request.user.district_ids(*selectors.EDITOR_ROLES)
     series = Series.objects.filter(district__in=districts) if not request.user.is_superuser else Series.objects.all()
     district = series.first().district if series.exists() else None
@@ -497,7 +492,7 @@ def _managed_build(request, pk):
         ),
         pk=pk,
     )
-    _require(request.user, "publications.manage_collection", build.collection)
+    require(request.user, "publications.manage_collection", build.collection)
     return build
 
 

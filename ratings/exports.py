@@ -1,51 +1,40 @@
 """Downloads of the rating: the table with points per indicator (XLSX), the table (PDF), interviews (ICS)."""
 
-from io import BytesIO
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from innovation_portal import exports as background
 from innovation_portal.pdf import render_pdf
+from innovation_portal.spreadsheets import Line, Sheet, xlsx
 
 
 def rating_xlsx(campaign, indicators, results_list):
     """One row per institution: places, every indicator's points, the total and the change."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Rating")[:31]
-    sheet.append([f"{campaign.title} {campaign.academic_year}, {campaign.district}"])
-    sheet["A1"].font = Font(bold=True, size=13)
     header = [_("Place"), _("Place in the group"), _("Institution"), _("Group")]
     header += [f"{indicator.order}. {indicator.name}" for indicator in indicators]
     header += [_("Total"), _("Last year's total"), _("Change")]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for result in results_list:
-        sheet.append(
-            [result.rank, result.group_rank, result.institution.short_name, result.get_group_display()]
-            + [result.points.get(indicator.code, 0) for indicator in indicators]
-            + [
-                float(result.total),
-                float(result.previous_total) if result.previous_total is not None else None,
-                float(result.change) if result.change is not None else None,
-            ]
-        )
-    sheet.column_dimensions["C"].width = 40
-    for column in range(5, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 14
-    sheet.freeze_panes = "D3"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [
+        [result.rank, result.group_rank, result.institution.short_name, result.get_group_display()]
+        + [result.points.get(indicator.code, 0) for indicator in indicators]
+        + [
+            float(result.total),
+            float(result.previous_total) if result.previous_total is not None else None,
+            float(result.change) if result.change is not None else None,
+        ]
+        for result in results_list
+    ]
+    sheet = Sheet(
+        _("Rating"),
+        header,
+        rows,
+        widths=[8, 10, 40, 14] + [14] * (len(header) - 4),
+        above=[Line([f"{campaign.title} {campaign.academic_year}, {campaign.district}"], bold=True)],
+        freeze_columns=3,
+    )
+    return xlsx([sheet])
 
 
 def rating_pdf(campaign, indicators, results_list):

@@ -126,14 +126,12 @@ def statuses(campaign, institutions):
     return _award_entries(_awards(campaign, institutions))
 
 
-# Training sites are the status kinds named so («районная/региональная стажировочная площадка»):
-# the catalogue is extended by methodists and has no fixed codes.
-TRAINING_SITE_WORD = "стажировочн"
-
-
 @register("training_site", gettext_lazy("Training site (registry of innovation sites)"))
 def training_site(campaign, institutions):
-    return _award_entries(_awards(campaign, institutions).filter(status_kind__name__icontains=TRAINING_SITE_WORD))
+    """Statuses whose kind has the training-site role (the name is the methodists' to edit)."""
+    from applications.models import StatusKind
+
+    return _award_entries(_awards(campaign, institutions).filter(status_kind__role=StatusKind.Role.TRAINING_SITE))
 
 
 @register("conference_talks", gettext_lazy("Talks at district conferences (accepted conference applications)"))

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Institution
 from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
+from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from . import exports, selectors, services
@@ -19,11 +21,6 @@ from .forms import AppealForm, SlotGenerateForm, VerifyFormSet, entry_formsets
 from .models import InterviewSlot, RatingCampaign, RatingCard, RatingEntry
 
 Status = RatingCampaign.Status
-
-
-def _require(user, perm, obj):
-    if not user.has_perm(perm, obj):
-        raise Http404
 
 
 def index(request):
@@ -163,7 +160,7 @@ def card(request, pk):
         if can_fill and refusal:
             messages.error(request, refusal)
             return redirect("ratings:card", card.pk)
-        raise Http404
+        raise PermissionDenied  # they read the card; filling it is not theirs
     sections = [
         {"indicator": indicator, "entries": entries, "formset": formsets.get(indicator) if formsets else None}
         for indicator, entries in selectors.entries_by_indicator(card)
@@ -188,7 +185,7 @@ def card(request, pk):
 @login_required
 def card_appeal(request, pk):
     card = get_object_or_404(selectors.cards_visible_to(request.user), pk=pk)
-    _require(request.user, "ratings.fill_card", card)
+    require(request.user, "ratings.fill_card", card)
     entries = list(card.entries.select_related("indicator").order_by("indicator__order", "pk"))
     form = AppealForm(entries, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -303,7 +300,7 @@ def verify(request, pk):
 @login_required
 def interviews(request, pk):
     campaign = get_object_or_404(selectors.campaigns_visible_to(request.user), pk=pk)
-    _require(request.user, "ratings.view_interviews", campaign)
+    require(request.user, "ratings.view_interviews", campaign)
     manages = request.user.has_perm("ratings.manage_campaign", campaign)
     my_ids = request.user.coordinated_institution_ids
     form = SlotGenerateForm(
@@ -312,7 +309,7 @@ def interviews(request, pk):
     )
     if request.method == "POST":
         if not manages:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             created = services.generate_slots(campaign, **form.cleaned_data)
             messages.success(request, _("%(count)d interview slots published.") % {"count": created})
@@ -347,8 +344,13 @@ def _my_institution(user, campaign):
 @login_required
 @require_POST
 def slot_book(request, pk):
-    slot = get_object_or_404(InterviewSlot.objects.select_related("campaign"), pk=pk)
-    _require(request.user, "ratings.book_interview", slot)
+    slot = get_object_or_404(
+        InterviewSlot.objects.select_related("campaign").filter(
+            campaign__in=selectors.campaigns_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    require(request.user, "ratings.book_interview", slot)
     institution = _my_institution(request.user, slot.campaign)
     try:
         services.book_slot(slot, institution, by=request.user)
@@ -381,9 +383,9 @@ def slot_cancel(request, pk):
 @login_required
 def slot_ics(request, pk):
     slot = get_object_or_404(InterviewSlot.objects.select_related("campaign", "booked_by"), pk=pk)
-    if slot.booked_by_id is None:
+    # A booking is seen by its institution and the district's staff only.
+    if slot.booked_by_id is None or not request.user.has_perm("ratings.view_slot", slot):
         raise Http404
-    _require(request.user, "ratings.view_slot", slot)
     response = HttpResponse(exports.interviews_ics([slot], str(slot.campaign)), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="interview-{slot.pk}.ics"'
     return response

@@ -10,6 +10,7 @@ class StatusKind(models.Model):
     A catalogue methodists extend without a programmer: a new competition names its kind.
     Kinds without a district are the installation's, shared by every district (a superuser
     keeps them); a methodist's new kind belongs to their district.
+    Its name is theirs to edit; what the portal itself does with a kind hangs on its `role`.
     """
 
     district_path = "district"
@@ -19,6 +20,11 @@ class StatusKind(models.Model):
         CITY = "city", _("city")
         REGIONAL = "regional", _("regional")
         FEDERAL = "federal", _("federal")
+
+    class Role(models.TextChoices):
+        # Only the roles some code reads: the rating's «training site» indicator (ratings.sources).
+        NONE = "", "—"
+        TRAINING_SITE = "training_site", _("training site")
 
     district = models.ForeignKey(
         "accounts.District",
@@ -35,6 +41,14 @@ class StatusKind(models.Model):
     short_name = models.CharField(_("short name"), max_length=50, blank=True, help_text=_("e.g. «РСП», «ЭП»"))
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.DISTRICT)
     term_years = models.PositiveSmallIntegerField(_("usual term, years"), default=3)
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        default=Role.NONE,
+        help_text=_("What the portal counts the status as, whatever its name: e.g. the rating's training sites."),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

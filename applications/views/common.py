@@ -1,11 +1,11 @@
 """Shared lookups for the app's views: objects narrowed to what the user may see (else 404)."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import RoleAssignment
 from innovation_portal import boundary
+from innovation_portal.permissions import require
 
 from .. import selectors
 from ..models import Call
@@ -15,8 +15,7 @@ def get_application(request, pk, permission="applications.open_application", que
     """The application if the user may see it (else 404) and holds `permission` on it (else 403)."""
     queryset = queryset if queryset is not None else selectors.visible_applications(request.user)
     application = get_object_or_404(queryset, pk=pk)
-    if not request.user.has_perm(permission, application):
-        raise PermissionDenied
+    require(request.user, permission, application)
     return application
 
 

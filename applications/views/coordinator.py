@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Institution
 from innovation_portal.files import serve
 from innovation_portal.pdf import render_pdf
+from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from .. import selectors, services
@@ -46,12 +47,12 @@ def calls(request):
 def call_detail(request, pk):
     call = get_call(request, pk)
     institutions = list(Institution.objects.filter(pk__in=request.user.coordinated_institution_ids))
-    eligible = services.eligible_institution_ids(call) if institutions else set()
+    eligible = selectors.eligible_institution_ids(call) if institutions else set()
     now = timezone.now()
     offers = []
     for institution in institutions:
         existing = call.applications.filter(institution=institution).exclude(state=Application.State.WITHDRAWN).first()
-        deadline = services.deadline_for(call, institution)
+        deadline = selectors.deadline_for(call, institution)
         offers.append(
             {
                 "institution": institution,
@@ -87,8 +88,7 @@ def call_file(request, pk, file_pk):
 @require_POST
 def apply(request, pk):
     call = get_call(request, pk)
-    if not request.user.has_perm("applications.apply"):
-        raise PermissionDenied
+    require(request.user, "applications.apply")
     institution = get_object_or_404(
         Institution, pk=request.POST.get("institution"), pk__in=request.user.coordinated_institution_ids
     )
@@ -105,8 +105,7 @@ def apply(request, pk):
 
 @login_required
 def my_applications(request):
-    if not request.user.has_perm("applications.apply"):
-        raise PermissionDenied
+    require(request.user, "applications.apply")
     return render(
         request, "applications/my_applications.html", {"applications": selectors.applications_of(request.user)}
     )
@@ -137,7 +136,7 @@ def detail(request, pk):
             "can_withdraw": user.has_perm("applications.withdraw_application", application),
             "can_check": user.has_perm("applications.check_application", application)
             and application.state in Application.WAITING_CHECK,
-            "deadline": services.submission_deadline(application) if application.is_editable else None,
+            "deadline": selectors.submission_deadline(application) if application.is_editable else None,
             "events": application.events.all(),
         }
     )
@@ -177,7 +176,7 @@ def _editor_context(application, form, formsets, questions_form, attachment_form
         "attachment_form": attachment_form,
         "attachments": list(application.attachments.all()),
         "missing": missing_items(application),
-        "deadline": services.submission_deadline(application),
+        "deadline": selectors.submission_deadline(application),
         "has_previous": services.last_application_of(application) is not None,
     }
 
@@ -286,8 +285,7 @@ def autosave(request, pk):
 @require_POST
 def submit(request, pk):
     application = get_application(request, pk)
-    if not request.user.has_perm("applications.submit_application", application):
-        raise PermissionDenied
+    require(request.user, "applications.submit_application", application)
     return _submit(request, application)
 
 
@@ -295,8 +293,7 @@ def submit(request, pk):
 @require_POST
 def withdraw(request, pk):
     application = get_application(request, pk)
-    if not request.user.has_perm("applications.withdraw_application", application):
-        raise PermissionDenied
+    require(request.user, "applications.withdraw_application", application)
     try:
         services.withdraw(application, by=request.user, reason=request.POST.get("reason", "")[:1000])
     except TransitionError as error:

@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from .. import exports, selectors, services
@@ -17,8 +17,7 @@ from .common import get_application
 
 
 def _require_lists(request):
-    if not request.user.has_perm("applications.view_call_lists"):
-        raise PermissionDenied
+    require(request.user, "applications.view_call_lists")
 
 
 @login_required
@@ -65,8 +64,7 @@ def call_export(request, pk):
 @login_required
 def extensions(request, pk):
     call = _managed_call(request, pk)
-    if not request.user.has_perm("applications.grant_extension", call):
-        raise PermissionDenied
+    require(request.user, "applications.grant_extension", call)
     form = ExtensionForm(request.POST or None, call=call)
     if request.method == "POST" and form.is_valid():
         try:

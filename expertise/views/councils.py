@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from .. import exports, selectors, services
@@ -27,8 +27,7 @@ def _districts(user):
 def get_meeting(request, pk, permission="expertise.read_meeting"):
     _require_lists(request)
     meeting = get_object_or_404(selectors.meetings(request.user), pk=pk)
-    if not request.user.has_perm(permission, meeting):
-        raise PermissionDenied
+    require(request.user, permission, meeting)
     return meeting
 
 
@@ -47,8 +46,7 @@ def councils(request):
 
 @login_required
 def council_new(request):
-    if not request.user.has_perm("expertise.manage_councils"):
-        raise PermissionDenied
+    require(request.user, "expertise.manage_councils")
     form = MeetingForm(request.POST or None, district_ids=_districts(request.user))
     if request.method == "POST" and form.is_valid():
         meeting = form.save()

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from applications.document import document
 from applications.layouts import heading_for, layout_for
 from applications.selectors import with_contents
 from innovation_portal.files import serve
+from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from .. import selectors, services
@@ -22,8 +22,7 @@ ORGANISATION_FIELDS = {"org_full_name", "org_legal_address", "org_head", "org_we
 
 
 def _require_expert(request):
-    if not request.user.has_perm("expertise.review"):
-        raise PermissionDenied
+    require(request.user, "expertise.review")
 
 
 def get_assignment(request, pk, queryset=None):
@@ -167,8 +166,7 @@ def answer_file(request, pk, question_pk):
 
 @login_required
 def my_presentations(request):
-    if not request.user.has_perm("expertise.see_presentations"):
-        raise PermissionDenied
+    require(request.user, "expertise.see_presentations")
     return render(
         request, "expertise/my_presentations.html", {"presentations": selectors.my_presentations(request.user)}
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innovation_portal.pdf import render_pdf
+from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from .. import exports, selectors, services
@@ -29,16 +30,14 @@ def index(request):
 
 
 def _require_lists(request):
-    if not request.user.has_perm("expertise.view_lists"):
-        raise PermissionDenied
+    require(request.user, "expertise.view_lists")
 
 
 def get_call(request, pk, permission="expertise.read_results"):
     """A call of the user's districts (else 404) on which they hold `permission` (else 403)."""
     _require_lists(request)
     call = get_object_or_404(selectors.managed_calls(request.user), pk=pk)
-    if not request.user.has_perm(permission, call):
-        raise PermissionDenied
+    require(request.user, permission, call)
     return call
 
 
@@ -159,8 +158,7 @@ def unassign(request, pk):
         ),
         pk=pk,
     )
-    if not request.user.has_perm("expertise.manage_call", assignment.application.call):
-        raise PermissionDenied
+    require(request.user, "expertise.manage_call", assignment.application.call)
     try:
         services.remove_assignment(assignment, by=request.user)
     except TransitionError as error:
@@ -187,8 +185,7 @@ def results_xlsx(request, pk):
 def get_application(request, pk):
     _require_lists(request)
     application = get_object_or_404(selectors.readable_applications(request.user), pk=pk)
-    if not request.user.has_perm("expertise.read_results", application):
-        raise PermissionDenied
+    require(request.user, "expertise.read_results", application)
     return application
 
 
@@ -275,8 +272,7 @@ def presentation_delete(request, pk):
     slot = get_object_or_404(
         Presentation.objects.filter(call__in=selectors.managed_calls(request.user).values("pk")), pk=pk
     )
-    if not request.user.has_perm("expertise.manage_call", slot.call):
-        raise PermissionDenied
+    require(request.user, "expertise.manage_call", slot.call)
     slot.delete()
     messages.success(request, _("The slot has been removed."))
     return redirect("expertise:presentations", pk=slot.call_id)

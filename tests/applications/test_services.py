@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from applications import services
+from applications import selectors, services
 from applications.models import Application, ApplicationEvent, Call, Extension, StatusAward, TechnicalCheck
 from innovation_portal.workflow import TransitionError
 
@@ -129,7 +129,7 @@ def test_an_extension_lets_one_institution_submit_after_the_deadline(world, mail
         services.submit(application, by=world.users.coordinator)
     assert application.state == State.SUBMITTED
     # The other school has no extension.
-    assert services.deadline_for(call, world.other_institution) == call.closes_at
+    assert selectors.deadline_for(call, world.other_institution) == call.closes_at
 
 
 def test_an_extension_must_end_after_the_deadline(world):
@@ -173,7 +173,7 @@ def test_return_with_remarks_then_resubmit_by_the_fix_by_date(world, mailbox):
     assert "Нет подписи" in outbox[0].body
     assert TechnicalCheck.objects.get(application=application).outcome == TechnicalCheck.Outcome.RETURNED
     # The call's own deadline has passed, but the fix-by date rules a returned application.
-    late = services.end_of_day(fix_by)
+    late = selectors.end_of_day(fix_by)
     with frozen(late + datetime.timedelta(seconds=1)), pytest.raises(TransitionError):
         services.submit(application, by=world.users.coordinator)
     with frozen(late - datetime.timedelta(seconds=1)):

@@ -67,11 +67,12 @@ CASES = [
     ),
     Case("plans:report_pdf", _plan_url("plans:report_pdf"), REPORT),
     Case("plans:report_xlsx", _plan_url("plans:report_xlsx"), REPORT),
-    Case("plans:import", lambda w: reverse("plans:import"), staff_only()),
+    # A page of a role one lacks is 403 (innovation_portal.permissions): there is no object to hide.
+    Case("plans:import", lambda w: reverse("plans:import"), staff_only(denied=403)),
     Case(
         "plans:import_confirm",
         lambda w: reverse("plans:import_confirm"),
-        statuses(404, anonymous=302, methodist=302),
+        statuses(403, anonymous=302, methodist=302),
         method="post",
         data=lambda w: {"token": "gone", "district": w.district.pk, "period": "2023/2024", "kind": "plan"},
     ),

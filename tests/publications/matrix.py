@@ -8,7 +8,9 @@ from .factories import SeriesFactory, article_for, collection_for
 
 EDITORS = staff_only(allowed=("methodist", "editor"))
 EDITORS_POST = {**EDITORS, "methodist": 302, "editor": 302}
-AUTHORS = staff_only(allowed=("coordinator", "other_coordinator"))
+# Pages without an object: lacking the role is 403 (innovation_portal.permissions).
+DESK = staff_only(allowed=("methodist", "editor"), denied=403)
+AUTHORS = staff_only(allowed=("coordinator", "other_coordinator"), denied=403)
 OWN_AUTHOR = staff_only(allowed=("coordinator",))
 OWN_AUTHOR_POST = {**OWN_AUTHOR, "coordinator": 302}
 ARTICLE_READERS = staff_only(allowed=("coordinator", "methodist", "editor"))
@@ -86,15 +88,15 @@ CASES = [
     Case(
         "publications:article_review",
         lambda w: url("article_review", article(w, state=Article.State.SUBMITTED).pk),
-        EDITORS_POST,
+        {**EDITORS_POST, "coordinator": 403},  # the author sees the article; reviewing is not theirs
         method="post",
         data=lambda w: {"action": "take"},
     ),
-    Case("publications:desk", lambda w: url("desk"), EDITORS),
+    Case("publications:desk", lambda w: url("desk"), DESK),
     Case(
         "publications:collection_create",
         lambda w: SeriesFactory(district=w.district) and url("collection_create"),
-        EDITORS,
+        DESK,
     ),
     Case("publications:collection_dashboard", lambda w: url("collection_dashboard", editing(w).pk), EDITORS),
     Case("publications:collection_edit", lambda w: url("collection_edit", editing(w).pk), EDITORS),

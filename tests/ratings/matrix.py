@@ -50,9 +50,12 @@ def slot(w, booked=False):
     return SlotFactory(campaign=campaign(w), booked_by=w.institution if booked else None)
 
 
-COORDINATOR_ONLY = statuses(404, anonymous=302, coordinator=200)
+# 404 for who may not see the object at all, 403 for who sees it without the role for the action
+# (innovation_portal.permissions): the district's staff read a card but do not fill it.
+COORDINATOR_ONLY = statuses(404, anonymous=302, coordinator=200, methodist=403, district_office=403)
 CARD_READERS = statuses(404, anonymous=302, coordinator=200, methodist=200, district_office=200)
-BOTH_COORDINATORS = statuses(404, anonymous=302, coordinator=200, other_coordinator=200, methodist=200)
+# Every signed-in user of the district sees the campaign; interviews are for coordinators and methodists.
+BOTH_COORDINATORS = statuses(403, anonymous=302, coordinator=200, other_coordinator=200, methodist=200)
 
 CASES = [
     Case("ratings:index", lambda w: reverse("ratings:index"), PUBLIC),
@@ -85,7 +88,7 @@ CASES = [
     Case(
         "ratings:card",
         lambda w: reverse("ratings:card", args=[card(w).pk]),
-        statuses(404, anonymous=302, coordinator=302),
+        statuses(404, anonymous=302, coordinator=302, methodist=403, district_office=403),
         method="post",
         data=lambda w: {"save": "1"},
         label="save",
@@ -113,7 +116,7 @@ CASES = [
     Case(
         "ratings:interviews",
         lambda w: reverse("ratings:interviews", args=[campaign(w).pk]),
-        statuses(404, anonymous=302, methodist=302),
+        statuses(403, anonymous=302, methodist=302),
         method="post",
         data=lambda w: {
             "first_day": "2027-05-24",
@@ -129,7 +132,7 @@ CASES = [
     Case(
         "ratings:slot_book",
         lambda w: reverse("ratings:slot_book", args=[slot(w).pk]),
-        statuses(404, anonymous=302, coordinator=302, other_coordinator=302),
+        statuses(403, anonymous=302, coordinator=302, other_coordinator=302),
         method="post",
         data=lambda w: {},
     ),

@@ -21,8 +21,8 @@ def campaign(world):
     return CampaignFactory(district=world.district, academic_year="2025/2026")
 
 
-def kind(name, level="district"):
-    return StatusKind.objects.get_or_create(name=name, defaults={"level": level})[0]
+def kind(name, level="district", role=StatusKind.Role.NONE):
+    return StatusKind.objects.get_or_create(name=name, defaults={"level": level, "role": role})[0]
 
 
 def award(institution, status_kind, start=date(2024, 9, 1), end=date(2027, 8, 31)):
@@ -87,10 +87,21 @@ def test_statuses_of_the_year_from_the_registry(world, campaign):
 
 
 def test_training_site_only_from_training_statuses(world, campaign):
-    award(world.institution, kind("Районная стажировочная площадка"))
+    award(world.institution, kind("Районная стажировочная площадка", role=StatusKind.Role.TRAINING_SITE))
     award(world.other_institution, kind("Районная базовая площадка"))
     found = sources.get("training_site").compute(campaign, [world.institution, world.other_institution])
     assert list(found) == [world.institution.pk]
+
+
+def test_renaming_a_training_status_keeps_the_indicator(world, campaign):
+    training = kind("Районная стажировочная площадка", role=StatusKind.Role.TRAINING_SITE)
+    award(world.institution, training)
+    training.name = "Районный центр наставничества"  # the methodists' word, not the portal's
+    training.save()
+    award(world.other_institution, kind("Стажировочная площадка без роли"))  # the name alone counts for nothing
+    found = sources.get("training_site").compute(campaign, [world.institution, world.other_institution])
+    assert list(found) == [world.institution.pk]
+    assert found[world.institution.pk][0].title.startswith("Районный центр наставничества")
 
 
 def test_accepted_conference_talks_of_the_year(world, campaign):
@@ -163,7 +174,7 @@ def test_sync_takes_the_same_reads_for_any_number_of_institutions(world, campaig
     for key in ("experts", "statuses", "training_site", "conference_talks", "publications"):
         IndicatorFactory(campaign=campaign, code=key, source=key)
     call = talk_call(world)
-    status_kind = kind("Районная стажировочная площадка")
+    status_kind = kind("Районная стажировочная площадка", role=StatusKind.Role.TRAINING_SITE)
     for _ in range(count - 2):
         institution = InstitutionFactory(district=world.district)
         award(institution, status_kind)
