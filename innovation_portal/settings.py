@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation_entries",
             ],
-            "builtins": ["innovation_portal.state_tags"],
+            "builtins": ["innovation_portal.state_tags", "innovation_portal.words"],
         },
     },
 ]

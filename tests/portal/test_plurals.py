@@ -41,3 +41,25 @@ def test_a_counted_phrase_takes_the_form_of_its_number(entry):
             for placeholder in ("%(count)s", "%(counter)s", "%(n)s", "%(number)s"):
                 if placeholder in entry.msgid_plural:
                     assert placeholder in text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1, "1 балл"), (3, "3 балла"), (5, "5 баллов"), (11, "11 баллов"), (21, "21 балл"), ("2.50", "2,5 балла")],
+)
+def test_points_agree_with_their_number(value, text):
+    from innovation_portal.words import points
+
+    with translation.override("ru"):
+        assert points(value) == text
+
+
+def test_an_experts_progress_reads_in_russian(world, client):
+    from django.urls import reverse
+
+    from tests.expertise.factories import world_assignment
+
+    assignment = world_assignment(world)
+    client.force_login(assignment.expert)
+    body = client.get(reverse("expertise:mine")).content.decode()
+    assert "сдано 0 из 1 экспертизы" in body
