@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,8 +103,11 @@ def my_articles(request):
     require(request.user, "publications.write_articles")
     calls = list(selectors.open_calls_for(request.user))
     reopened = selectors.reopenings_for(request.user, calls)
+    now = timezone.now()
     for collection in calls:
         collection.reopened_until = reopened.get(collection.pk)
+    # Only collections this author can still write for: before the deadline, or reopened for them.
+    calls = [c for c in calls if c.deadline >= now or c.reopened_until]
     return render(
         request, "publications/my_articles.html", {"calls": calls, "articles": selectors.my_articles(request.user)}
     )
@@ -185,6 +189,16 @@ def _author_initial(article):
 @login_required
 def article_edit(request, pk):
     article = _visible_article(request, pk)
+    if article.institution_id in request.user.coordinated_institution_ids and not request.user.has_perm(
+        "publications.edit_article", article
+    ):
+        # The author followed an old link or bookmark: show the article, say why it is not editable.
+        messages.info(
+            request,
+            _("The article is «%(state)s» and cannot be changed now; here it is as it was sent.")
+            % {"state": article.get_state_display()},
+        )
+        return redirect("publications:article_detail", article.pk)
     require(request.user, "publications.edit_article", article)
     district = article.collection.district_id
     form = ArticleForm(request.POST or None, instance=article)

@@ -380,3 +380,26 @@ def test_authors_formset_requires_an_institution_for_each_author(login, world):
     )
     assert response.status_code == 200
     assert not article.authors.exists()
+
+
+def test_the_edit_address_of_a_submitted_article_shows_it_read_only(login, world):
+    article = article_for(world, state=S.SUBMITTED)
+    client = login(world.users.coordinator)
+    response = client.get(reverse("publications:article_edit", args=[article.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("publications:article_detail", args=[article.pk])
+    body = response.content.decode()
+    assert "нельзя изменить" in body and article.title in body
+
+
+def test_my_articles_offers_only_collections_still_open_for_the_author(login, world):
+    from publications.models import Reopening
+
+    open_one = collection_for(world, title="Открытый сборник")
+    closed = collection_for(world, title="Закрытый сборник", deadline=timezone.now() - timedelta(days=1))
+    client = login(world.users.coordinator)
+    body = client.get(reverse("publications:my_articles")).content.decode()
+    assert open_one.title in body and closed.title not in body
+    Reopening.objects.create(
+        collection=closed, user=world.users.coordinator, until=timezone.now() + timedelta(days=3), reason="болезнь"
+    )
+    assert closed.title in client.get(reverse("publications:my_articles")).content.decode()
