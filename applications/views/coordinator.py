@@ -71,6 +71,7 @@ def call_detail(request, pk):
             "call": call,
             "files": call.files.all(),
             "criteria": call.criteria.all(),
+            "checklist": call.checklist.order_by("order", "pk"),
             "offers": offers,
             "layout": layout_for(call),
         },
