@@ -66,10 +66,22 @@ def video_length_ok(attachment):
 
 
 def automatic_results(application, missing=None):
-    """{automatic key: (ok, [texts of what is missing])} for the technical check page."""
+    """{automatic key: (ok, [texts])} for the technical check page.
+
+    `ok` is True when the portal checked and found everything, False when it found problems,
+    and None when it could not check at all (a video given as a link: its length cannot be
+    read): such a line is never shown as checked, the methodist looks at it themselves.
+    """
     missing = missing_items(application) if missing is None else missing
     results = {}
     for key in Automatic.values:
         problems = [m.text for m in missing if m.check == key]
         results[key] = (not problems, problems)
+    if any(a.kind == Attachment.Kind.VIDEO and a.is_link for a in application.attachments.all()):
+        ok, problems = results[Automatic.VIDEO_LENGTH]
+        if ok:
+            results[Automatic.VIDEO_LENGTH] = (
+                None,
+                [_("Not checked: the video is given as a link, the portal cannot read its length. Watch it yourself.")],
+            )
     return results

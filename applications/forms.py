@@ -251,7 +251,7 @@ class TechnicalCheckForm(forms.Form):
             self.fields[name] = forms.BooleanField(label=item.text, required=False)
             if item.automatic:
                 ok, problems = automatic.get(item.automatic, (True, []))
-                self.initial.setdefault(name, ok)
+                self.initial.setdefault(name, bool(ok))  # not checked (None) is not ticked
                 self.fields[name].help_text = " ".join(problems) or _("Checked by the portal: all right.")
         # Keep field order: checklist first.
         self.order_fields([f"item{i.pk}" for i in self.items] + ["decision", "remarks", "fix_by"])

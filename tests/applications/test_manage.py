@@ -281,3 +281,20 @@ def test_the_demo_has_both_calls_and_applications_in_every_state(db):
         == 2
     )
     assert StatusAward.objects.filter(application__isnull=False).count() == 1
+
+
+def test_a_video_given_as_a_link_is_shown_as_not_checked(world, login):
+    """Never «checked by the portal» for what the portal could not read."""
+    from applications.models import Attachment, ChecklistItem
+
+    call = call_for(world)
+    line = ChecklistItem.objects.create(call=call, order=1, text="Видео не длиннее 3 минут", automatic="video_length")
+    application = application_for(world, call=call, state=State.SUBMITTED)
+    Attachment.objects.create(
+        application=application, kind=Attachment.Kind.VIDEO, video_url="https://video.example/abc"
+    )
+    response = login(world.users.methodist).get(reverse("applications:check", args=[application.pk]))
+    form = response.context["form"]
+    assert form.initial[f"item{line.pk}"] is False  # not ticked
+    help_text = str(form.fields[f"item{line.pk}"].help_text)
+    assert help_text.startswith("Не проверено") and "проверено порталом" not in help_text.lower()
