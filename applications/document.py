@@ -21,6 +21,12 @@ TABLE_COLUMNS = {
 }
 
 
+def column_label(layout, table, field):
+    """A table's column heading as the official form words it, in the editor and in the PDF alike."""
+    default = dict(TABLE_COLUMNS[table])[field]
+    return layout.column_labels.get(f"{table}.{field}", default)
+
+
 def _value(application, name):
     if name == "district_programme":
         return str(application.district_programme) if application.district_programme_id else ""
@@ -43,7 +49,7 @@ def document(application):
     for section in layout.sections:
         tables = []
         for table in section.tables:
-            columns = [layout.column_labels.get(field, label) for field, label in TABLE_COLUMNS[table.key]]
+            columns = [column_label(layout, table.key, field) for field, _label in TABLE_COLUMNS[table.key]]
             if table.key == "roadmap":
                 events = list(application.roadmap.all())
                 groups = [

@@ -13,6 +13,7 @@ from innovation_portal.files import FileValidator
 from innovation_portal.years import parse_period
 
 from . import video
+from .document import column_label
 from .layouts import layout_for
 from .models import (
     Application,
@@ -77,8 +78,33 @@ class RowForm(forms.ModelForm):
                 field.widget.attrs["class"] = "form-control form-control-sm"
 
 
+class RowFormSet(forms.BaseInlineFormSet):
+    """A table of the form; `labels` ({field: heading}) words its columns as the official form does.
+
+    Set on every form the formset makes, the empty one (the template for rows added in the
+    browser) included, which is made anew each time it is read.
+    """
+
+    labels = {}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, label in self.labels.items():
+            if name in form.fields:
+                form.fields[name].label = label
+
+
 def _formset(model, fields):
-    return inlineformset_factory(Application, model, form=RowForm, fields=fields, extra=0, can_delete=True, max_num=200)
+    return inlineformset_factory(
+        Application,
+        model,
+        form=RowForm,
+        formset=RowFormSet,
+        fields=fields,
+        extra=0,
+        can_delete=True,
+        max_num=200,
+    )
 
 
 ExperienceFormSet = _formset(ExperienceRow, ["project", "years", "works"])
@@ -104,12 +130,10 @@ def table_formsets(application, data=None):
                 prefix=f"roadmap{section.value}",
                 queryset=application.roadmap.filter(section=section.value),
             )
-    works = layout.column_labels.get("works")
-    if works:
-        for key in ("experience",):
-            if key in formsets:
-                for form in [*formsets[key].forms, formsets[key].empty_form]:
-                    form.fields["works"].label = works
+    # The official forms' own column headings (the staff table's person column is three inputs here).
+    for key in ("experience", "staff"):
+        if key in formsets:
+            formsets[key].labels = {"works": column_label(layout, key, "works")}
     return formsets
 
 

@@ -54,6 +54,7 @@ class Layout:
     heading: str  # «ЗАЯВКА на присвоение статуса …»
     header_fields: tuple = ()
     sections: tuple = ()
+    # Column headings that differ by form, keyed «table.field» (the experience table's third column).
     column_labels: dict = field(default_factory=dict)
 
     @property
@@ -155,7 +156,7 @@ TRAINING_SITE = Layout(
             attachments=(AttachmentSpec(Kind.IMMERSION_SCENARIO, _("Immersion scenario")),),
         ),
     ),
-    column_labels={"works": _("Kinds of work")},
+    column_labels={"experience.works": _("Kinds of work")},
 )
 
 BASE_SITE = Layout(
@@ -199,7 +200,7 @@ BASE_SITE = Layout(
             tables=(TableSpec("roadmap", _("Roadmap of the district base site")),),
         ),
     ),
-    column_labels={"works": _("Kinds of work, results")},
+    column_labels={"experience.works": _("Kinds of work, results")},
 )
 
 GENERAL = Layout(
@@ -228,7 +229,7 @@ GENERAL = Layout(
         ),
         Section(4, _("Staff"), tables=(TableSpec("staff", _("Staff")),)),
     ),
-    column_labels={"works": _("Kinds of work, results")},
+    column_labels={"experience.works": _("Kinds of work, results")},
 )
 
 ANNUAL_REPORT = Layout(
