@@ -50,9 +50,7 @@ def missing_items(application):
             found.append(Missing(Automatic.FILES, _("«%s» is not attached.") % spec.title))
     for attachment in attachments:
         if attachment.kind == Attachment.Kind.VIDEO and attachment.file and not video_length_ok(attachment):
-            found.append(
-                Missing(Automatic.VIDEO_LENGTH, _("The video is longer than 3 minutes or its length is unknown."))
-            )
+            found.append(Missing(Automatic.VIDEO_LENGTH, _("The video is longer than 3 minutes.")))
     answers = {a.question_id: a for a in application.answers.all()}
     for question in application.call.questions.all():
         answer = answers.get(question.pk)
@@ -62,7 +60,8 @@ def missing_items(application):
 
 
 def video_length_ok(attachment):
-    return attachment.duration_seconds is not None and attachment.duration_seconds <= Attachment.MAX_VIDEO_SECONDS
+    """Not too long, as far as the portal knows (an unmeasured video is «не проверено», not a problem)."""
+    return attachment.duration_seconds is None or attachment.duration_seconds <= Attachment.MAX_VIDEO_SECONDS
 
 
 def automatic_results(application, missing=None):
@@ -77,11 +76,12 @@ def automatic_results(application, missing=None):
     for key in Automatic.values:
         problems = [m.text for m in missing if m.check == key]
         results[key] = (not problems, problems)
-    if any(a.kind == Attachment.Kind.VIDEO and a.is_link for a in application.attachments.all()):
-        ok, problems = results[Automatic.VIDEO_LENGTH]
-        if ok:
-            results[Automatic.VIDEO_LENGTH] = (
-                None,
-                [_("Not checked: the video is given as a link, the portal cannot read its length. Watch it yourself.")],
-            )
+    videos = [a for a in application.attachments.all() if a.kind == Attachment.Kind.VIDEO]
+    ok, _problems = results[Automatic.VIDEO_LENGTH]
+    if ok and any(a.is_link for a in videos):
+        text = _("Not checked: the video is given as a link, the portal cannot read its length. Watch it yourself.")
+        results[Automatic.VIDEO_LENGTH] = (None, [text])
+    elif ok and any(a.file and a.duration_seconds is None for a in videos):
+        text = _("Not checked: the portal could not measure the video's length here. Watch it yourself.")
+        results[Automatic.VIDEO_LENGTH] = (None, [text])
     return results

@@ -240,10 +240,12 @@ class AttachmentForm(forms.Form):
                 self.add_error("file", error)
                 return data
             if kind == Attachment.Kind.VIDEO:
-                self.duration = video.duration_seconds(upload)
-                if self.duration is None:
+                measured = video.measure(upload)
+                # None: the portal cannot measure here (no ffprobe); the check page says «не проверено».
+                self.duration = None if measured in (None, video.UNREADABLE) else measured
+                if measured == video.UNREADABLE:
                     self.add_error("file", _("The length of this video cannot be read. Save it as MP4 or give a link."))
-                elif self.duration > Attachment.MAX_VIDEO_SECONDS:
+                elif self.duration is not None and self.duration > Attachment.MAX_VIDEO_SECONDS:
                     self.add_error(
                         "file",
                         _("The video lasts %(min)d min %(sec)02d s; at most 3 minutes are allowed.")

@@ -1,7 +1,12 @@
 """Factories and helpers for the competitions' tests."""
 
 import datetime
+import functools
+import shutil
 import struct
+import subprocess
+import tempfile
+from pathlib import Path
 
 import factory
 from django.core.files.base import ContentFile
@@ -47,6 +52,31 @@ def mp4(seconds, timescale=1000):
         + struct.pack(">I", 2),
     )
     return ftyp + _box(b"moov", mvhd) + _box(b"free", b"")
+
+
+@functools.cache
+def real_mp4(seconds):
+    """A real MP4 of `seconds` (one tiny black frame a second), made by Debian's ffmpeg (a test dependency)."""
+    ffmpeg = shutil.which("ffmpeg")
+    assert ffmpeg, "the tests need ffmpeg (apt-get install ffmpeg), as CI and the Dockerfile install it"
+    path = Path(tempfile.mkdtemp()) / f"{seconds}.mp4"
+    subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=black:s=16x16:r=1:d={seconds}",
+            "-c:v",
+            "mpeg4",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return path.read_bytes()
 
 
 class StatusKindFactory(factory.django.DjangoModelFactory):

@@ -15,7 +15,7 @@ from applications import services
 from applications.models import Application, Attachment, Call, CallQuestion, DistrictProgramme, StatusAward
 from tests.factories import InstitutionFactory
 
-from .factories import PDF, add_checklist, application_for, call_for, mp4
+from .factories import PDF, add_checklist, application_for, call_for, mp4, real_mp4
 
 State = Application.State
 
@@ -107,7 +107,7 @@ def test_training_site_from_draft_to_registry(world, login, django_capture_on_co
     application = start(client, call, world.institution)
 
     # Fill every section; the video (2 min 30 s) goes with the first save, the scenario with the second.
-    data = training_site_data(**{"attach-kind": "video", "attach-file": upload("анонс.mp4", mp4(150))})
+    data = training_site_data(**{"attach-kind": "video", "attach-file": upload("анонс.mp4", real_mp4(150))})
     response = edit(client, application, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     response = edit(
@@ -393,7 +393,7 @@ def attach(client, application, **files):
 
 def test_a_video_longer_than_three_minutes_is_refused(world, coordinator):
     application = application_for(world, complete=False)
-    response = attach(coordinator, application, kind="video", file=upload("ролик.mp4", mp4(181)))
+    response = attach(coordinator, application, kind="video", file=upload("ролик.mp4", real_mp4(181)))
     assert response.status_code == 200
     assert "Видеоролик длится 3 мин 01 с" in response.content.decode()
     assert not application.attachments.exists()
@@ -401,7 +401,7 @@ def test_a_video_longer_than_three_minutes_is_refused(world, coordinator):
 
 def test_a_video_of_exactly_three_minutes_is_accepted(world, coordinator):
     application = application_for(world, complete=False)
-    assert attach(coordinator, application, kind="video", file=upload("ролик.mp4", mp4(180))).status_code == 302
+    assert attach(coordinator, application, kind="video", file=upload("ролик.mp4", real_mp4(180))).status_code == 302
     assert application.attachments.get().duration_seconds == 180
 
 
@@ -410,6 +410,33 @@ def test_a_video_whose_length_cannot_be_read_is_refused(world, coordinator):
     broken = mp4(60)[:40]  # an MP4 signature without its moov box
     response = attach(coordinator, application, kind="video", file=upload("ролик.mp4", broken))
     assert "Не удалось определить длительность" in response.content.decode()
+
+
+def test_a_header_that_claims_a_length_is_not_trusted(world, coordinator):
+    """An MP4 that is only a header saying «2 min 30 s», with no video in it, is refused, not accepted."""
+    application = application_for(world, complete=False)
+    response = attach(coordinator, application, kind="video", file=upload("ролик.mp4", mp4(150)))
+    assert "Не удалось определить длительность" in response.content.decode()
+    assert not application.attachments.exists()
+
+
+def test_without_ffprobe_a_video_is_kept_as_not_checked(world, coordinator, login, monkeypatch):
+    """A bare `make run` has no ffprobe: the video is accepted and the methodist sees «не проверено»."""
+    from applications import video
+    from applications.models import ChecklistItem
+
+    monkeypatch.setattr(video, "ffprobe", lambda: None)
+    application = application_for(world, complete=False)
+    assert attach(coordinator, application, kind="video", file=upload("ролик.mp4", mp4(150))).status_code == 302
+    assert application.attachments.get().duration_seconds is None
+    line = ChecklistItem.objects.create(
+        call=application.call, order=9, text="Видео не длиннее 3 минут", automatic="video_length"
+    )
+    application.state = Application.State.SUBMITTED
+    application.save(update_fields=["state"])
+    form = login(world.users.methodist).get(reverse("applications:check", args=[application.pk])).context["form"]
+    assert form.initial[f"item{line.pk}"] is False
+    assert str(form.fields[f"item{line.pk}"].help_text).startswith("Не проверено")
 
 
 def test_a_link_may_replace_the_video_file(world, coordinator):

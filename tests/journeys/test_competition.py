@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from accounts.models import District, Institution
 from applications.models import Application, ApplicationEvent, Attachment, StatusAward
-from tests.applications.factories import PDF, CallFactory, add_checklist, mp4
+from tests.applications.factories import PDF, CallFactory, add_checklist, real_mp4
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +92,7 @@ def test_coordinator_applies_methodist_returns_coordinator_fixes_methodist_admit
     # A row added by mistake and removed again is not saved.
     _add_rows(page, "sources", [{"title": "Лишняя строка"}])
     page.locator(".formset[data-prefix='sources'] .formset-row:not(.d-none) .remove-row").last.click()
-    _attach(page, "video", "Анонс площадки.mp4", "video/mp4", mp4(150))
+    _attach(page, "video", "Анонс площадки.mp4", "video/mp4", real_mp4(150))
     coordinator.shot("editor-filled")
     page.get_by_role("button", name="Сохранить", exact=True).click()
     page.wait_for_load_state()
