@@ -113,5 +113,5 @@ class RatingHistoryAdmin(AuditAdmin):
 @admin.register(RatingEntry)
 class RatingEntryAdmin(DistrictScopedAdmin):
     list_display = ("title", "card", "indicator", "verification", "points", "automatic")
-    list_filter = ("verification", "automatic")
+    list_filter = ("verification", "automatic", "may_count_again")
     list_select_related = ("card__institution", "card__campaign__district", "indicator")

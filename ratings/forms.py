@@ -5,6 +5,8 @@ from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from innovation_portal.years import parse_period
+
 from .models import RatingEntry
 
 Verification = RatingEntry.Verification
@@ -14,6 +16,11 @@ class EntryForm(forms.ModelForm):
     """One event or publication the coordinator enters, with a link or a file as evidence."""
 
     link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+
+    def __init__(self, *args, period=None, counted_elsewhere=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period  # the campaign's academic year (innovation_portal.years.Period)
+        self.counted_elsewhere = counted_elsewhere  # {(title, date)} on the institution's other cards
 
     class Meta:
         model = RatingEntry
@@ -30,6 +37,25 @@ class EntryForm(forms.ModelForm):
         has_file = bool(data.get("evidence")) or bool(self.instance.pk and self.instance.evidence)
         if not data.get("link") and not has_file:
             raise forms.ValidationError(_("Give a link or attach a file as evidence."))
+        day = data.get("date")
+        if day and self.period and not (self.period.start <= day <= self.period.end):
+            self.add_error(
+                "date",
+                _("The date is outside the %(year)s academic year (%(start)s – %(end)s).")
+                % {
+                    "year": self.period.label,
+                    "start": self.period.start.strftime("%d.%m.%Y"),
+                    "end": self.period.end.strftime("%d.%m.%Y"),
+                },
+            )
+        if day and (normalised_title(data["title"]), day) in self.counted_elsewhere:
+            self.add_error(
+                "title",
+                _(
+                    "This event is already on your institution's card of another year. An event counts once, "
+                    "unless the methodology centre allows it to count again."
+                ),
+            )
         return data
 
     def save(self, commit=True):
@@ -39,19 +65,37 @@ class EntryForm(forms.ModelForm):
         return super().save(commit)
 
 
+def normalised_title(title):
+    return " ".join((title or "").lower().replace("ё", "е").split())
+
+
 EntryFormSet = modelformset_factory(RatingEntry, form=EntryForm, extra=1, can_delete=True)
 
 
 def entry_formsets(card, indicators, data=None, files=None):
-    """A formset per indicator the institution fills in ({indicator: formset}), from one query."""
+    """A formset per indicator the institution fills in ({indicator: formset}), from two queries."""
     entered = [indicator for indicator in indicators if not indicator.is_automatic]
     by_indicator = {indicator.pk: [] for indicator in entered}
     for entry in RatingEntry.objects.filter(card=card, automatic=False).order_by("date", "pk"):
         if entry.indicator_id in by_indicator:
             by_indicator[entry.indicator_id].append(entry)
+    form_kwargs = {}
+    if data is not None:
+        # What the institution counted on its other years' cards, unless a methodist let it count again.
+        earlier = RatingEntry.objects.filter(
+            card__institution_id=card.institution_id, automatic=False, may_count_again=False, date__isnull=False
+        ).exclude(card=card)
+        form_kwargs = {
+            "period": parse_period(card.campaign.academic_year),
+            "counted_elsewhere": frozenset(
+                (normalised_title(title), day) for title, day in earlier.values_list("title", "date")
+            ),
+        }
     formsets = {}
     for indicator in entered:
-        formset = EntryFormSet(data, files, queryset=RatingEntry.objects.none(), prefix=f"ind{indicator.pk}")
+        formset = EntryFormSet(
+            data, files, queryset=RatingEntry.objects.none(), prefix=f"ind{indicator.pk}", form_kwargs=form_kwargs
+        )
         # The entries are already loaded for all indicators at once; a formset accepts them as a list.
         formset._queryset = by_indicator[indicator.pk]
         formsets[indicator] = formset

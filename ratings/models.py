@@ -275,6 +275,11 @@ class RatingEntry(models.Model):
     )
     evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
     automatic = models.BooleanField(_("filled by the portal"), default=False)
+    may_count_again = models.BooleanField(
+        _("may count again in a later year"),
+        default=False,
+        help_text=_("A methodist allows the same event (title and date) to be entered on a later year's card."),
+    )
     source_ref = models.CharField(_("source record"), max_length=100, blank=True)
     source_url = models.CharField(_("source link"), max_length=500, blank=True)
     verification = models.CharField(

@@ -339,3 +339,43 @@ def test_card_save_with_and_without_a_file(world, setup, login, with_file, valid
     assert "Укажите ссылку или приложите файл как подтверждение." in body
     assert ("не сохранён" in body) == with_file  # the person is told to choose the file again
     assert not RatingEntry.objects.filter(title__in=["Семинар с файлом", "Проект без подтверждения"]).exists()
+
+
+def _post_one(client, card, indicator, **fields):
+    data = {**management(indicator), "save": "1", f"ind{indicator.pk}-0-link": "https://school.example/e"}
+    data |= {f"ind{indicator.pk}-0-{name}": value for name, value in fields.items()}
+    return client.post(reverse("ratings:card", args=[card.pk]), data)
+
+
+def test_a_date_outside_the_campaigns_academic_year_is_refused(world, setup, login):
+    campaign, events, experts, card = setup  # 2025/2026
+    client = login(world.users.coordinator)
+    response = _post_one(client, card, events, title="Семинар прошлого года", date="2025-05-20", level="district")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Дата вне 2025/2026 учебного года (01.09.2025 – 31.08.2026)" in body
+    assert "Семинар прошлого года" in body
+    assert not RatingEntry.objects.filter(title="Семинар прошлого года").exists()
+    assert _post_one(client, card, events, title="Семинар", date="2025-09-01", level="district").status_code == 302
+
+
+def test_the_same_event_does_not_count_in_two_years_unless_a_methodist_allows_it(world, setup, login):
+    campaign, events, experts, card = setup
+    last_year = CampaignFactory(district=world.district, academic_year="2024/2025")
+    old_card = CardFactory(campaign=last_year, institution=world.institution)
+    old_events = IndicatorFactory(campaign=last_year, code="district_events", name="Районные мероприятия")
+    earlier = EntryFactory(
+        card=old_card, indicator=old_events, title="Районный  семинар «Читаем вместе»", date="2025-09-03"
+    )
+    client = login(world.users.coordinator)
+    response = _post_one(
+        client, card, events, title="районный семинар «читаем вместе»", date="2025-09-03", level="district"
+    )
+    assert response.status_code == 200
+    assert "уже есть в карте вашего учреждения за другой год" in response.content.decode()
+    earlier.may_count_again = True
+    earlier.save(update_fields=["may_count_again"])
+    response = _post_one(
+        client, card, events, title="районный семинар «читаем вместе»", date="2025-09-03", level="district"
+    )
+    assert response.status_code == 302
