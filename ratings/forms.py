@@ -69,7 +69,8 @@ def normalised_title(title):
     return " ".join((title or "").lower().replace("ё", "е").split())
 
 
-EntryFormSet = modelformset_factory(RatingEntry, form=EntryForm, extra=1, can_delete=True)
+# No empty row per save: rows are added in the browser (static/js/formset-rows.js).
+EntryFormSet = modelformset_factory(RatingEntry, form=EntryForm, extra=0, can_delete=True)
 
 
 def entry_formsets(card, indicators, data=None, files=None):

@@ -30,8 +30,14 @@ def test_coordinator_fills_and_submits_the_rating_card(demo, visit):
     # A talk at a district conference, proved by the programme as a PDF.
     indicator = campaign.indicators.filter(source="", scoring="per_entry").order_by("order").first()
     section = page.locator(f"#indicator-{indicator.code}")
-    index = section.locator(".entry-form").count() - 1  # the empty row at the end
-    prefix = f"ind{indicator.pk}-{index}"
+    # Entries are added in the browser; one added by mistake is removed again and not saved.
+    existing = section.locator(".entry-form").count()
+    section.get_by_role("button", name="Добавить запись").click()
+    section.get_by_role("button", name="Добавить запись").click()
+    assert section.locator(".entry-form:visible").count() == existing + 2
+    section.locator(".entry-form").nth(existing + 1).get_by_role("button", name="Удалить").click()
+    assert section.locator(".entry-form:visible").count() == existing + 1
+    prefix = f"ind{indicator.pk}-{existing}"
     section.locator(f"[name='{prefix}-title']").fill("Выступление на районной конференции «Инновационные процессы»")
     section.locator(f"[name='{prefix}-date']").fill("2026-10-15")
     section.locator(f"[name='{prefix}-evidence']").set_input_files(
