@@ -1,6 +1,6 @@
 """Every write that carries a rule: starting, submitting, checking, deciding, awarding.
 
-Application states change only through `set_state()`, the one door (see STYLE.md): it checks
+Application states change only through `set_state()`, the one door (CONTRIBUTING.md, «State changes»): it checks
 the move, saves, writes an ApplicationEvent and tells the people concerned by mail.
 """
 
