@@ -11,7 +11,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+# A lock file with hashes: pip checks every download against it.
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
 # Static files and catalogues are built into the image; the values below exist only for

@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 APPS := accounts plans applications expertise ratings publications
 
-.PHONY: run test lint format bench demo messages install worker beat clean
+.PHONY: run test lint format bench demo messages install lock worker beat clean
 
+# requirements*.txt are lock files (every package pinned, with hashes): pip checks each
+# download's hash and refuses a package the lock does not list.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 # Local settings for development, read by manage.py; production sets real variables instead.
@@ -18,6 +19,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	printf '# Development settings read by manage.py (production sets real environment variables).\nDEBUG=1\n' > $@
 
 install: $(VENV)/.installed .env.development
+
+# Top-level dependencies live in requirements.in and requirements-dev.in; this writes the
+# locks from them (the newest versions those files allow). No index address goes into them:
+# pip uses whatever index it is configured with.
+PIP_COMPILE_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host
+lock: install
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile $(PIP_COMPILE_FLAGS) --output-file requirements.txt requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile $(PIP_COMPILE_FLAGS) --output-file requirements-dev.txt requirements-dev.in
 
 # Serve the portal with demo data on http://127.0.0.1:8000 (SQLite, eager tasks, console mail).
 run: install

@@ -1,7 +1,7 @@
 """Every write that carries a rule: starting, submitting, checking, deciding, awarding.
 
-Application states change only through `move()`, the one door (see STYLE.md): it checks the
-move against `Application.workflow`, saves, writes an ApplicationEvent and tells the people
+Application states change only through `move()`, the one door (CONTRIBUTING.md, «State changes»): it
+checks the move against `Application.workflow`, saves, writes an ApplicationEvent and tells the people
 concerned by mail.
 """
 

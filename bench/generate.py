@@ -81,10 +81,10 @@ def recreate_database(scale_name):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     import dj_database_url
-    import psycopg2
+    import psycopg
 
     config = dj_database_url.parse(url)
-    connection = psycopg2.connect(
+    connection = psycopg.connect(
         dbname="postgres",
         user=config["USER"],
         password=config["PASSWORD"],

@@ -59,6 +59,8 @@ app.conf.beat_schedule = {
     "resume-stale-exports": {"task": "accounts.resume_stale_exports", "schedule": crontab(minute="*/10")},
     "purge-plan-import-uploads": {"task": "plans.purge_import_uploads", "schedule": crontab(hour=3, minute=45)},
     "resume-stale-builds": {"task": "publications.tasks.resume_stale_builds", "schedule": crontab(minute="*/10")},
+    # Reviews of ended expertises and decided applications are closed formally.
+    "freeze-reviews": {"task": "expertise.tasks.freeze_reviews", "schedule": crontab(minute=15)},
 }
 
 app.autodiscover_tasks()

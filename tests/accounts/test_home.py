@@ -6,13 +6,8 @@ from accounts import demo
 from accounts.models import Institution, RoleAssignment, User
 
 
-@pytest.fixture
-def demo_data(db):
-    call_command("load_demo", verbosity=0)
-
-
-def test_load_demo_is_idempotent(db):
-    call_command("load_demo", verbosity=0)
+def test_load_demo_is_idempotent(demo_db):
+    # The session's demo is the first load; this is the second.
     counts = (Institution.objects.count(), User.objects.count(), RoleAssignment.objects.count())
     call_command("load_demo", verbosity=0)
     assert (Institution.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == counts
@@ -21,9 +16,8 @@ def test_load_demo_is_idempotent(db):
     assert set(krasnoselsky.values_list("kind", flat=True)) == set(Institution.Kind.values)
 
 
-def test_load_demo_prints_a_login_for_every_role(db, capsys):
-    call_command("load_demo")
-    out = capsys.readouterr().out
+def test_load_demo_prints_a_login_for_every_role(demo_db):
+    out = demo_db.output
     for email in ("methodist@", "coordinator@", "expert@", "editor@", "office@", "admin@"):
         assert email in out
     assert demo.DEMO_PASSWORD in out
@@ -39,7 +33,7 @@ def test_load_demo_prints_a_login_for_every_role(db, capsys):
         ("office@demo.local", "отдел образования"),
     ],
 )
-def test_every_demo_login_reaches_its_home_page(client, demo_data, email, expected):
+def test_every_demo_login_reaches_its_home_page(client, demo_db, email, expected):
     response = client.post(reverse("login"), {"username": email, "password": demo.DEMO_PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")
     body = response.content.decode()
@@ -47,7 +41,7 @@ def test_every_demo_login_reaches_its_home_page(client, demo_data, email, expect
     assert expected in body.lower()
 
 
-def test_back_office_link_only_for_methodists(client, demo_data):
+def test_back_office_link_only_for_methodists(client, demo_db):
     client.force_login(User.objects.get(email="methodist@demo.local"))
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()
     client.force_login(User.objects.get(email="coordinator@demo.local"))

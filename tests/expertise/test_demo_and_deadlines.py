@@ -16,9 +16,8 @@ from innovation_portal import due, reminders
 from .factories import application_in_expertise, assign
 
 
-def test_the_demo_has_reviews_in_every_state_a_flag_and_a_decided_council(db):
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)  # twice: nothing is duplicated
+def test_the_demo_has_reviews_in_every_state_a_flag_and_a_decided_council(demo_db):
+    call_command("load_demo", verbosity=0)  # the second time (the session's demo was the first): nothing is duplicated
     assert set(Review.objects.values_list("state", flat=True)) == set(Review.State.values)
     assert {
         Assignment.State.ASSIGNED,

@@ -9,7 +9,7 @@ same two requests still have to work.
 
 import urllib.request
 
-import psycopg2
+import psycopg
 from django.db import connection
 
 from applications.models import StatusAward
@@ -20,8 +20,8 @@ from tests.factories import DistrictFactory, InstitutionFactory
 def cut_every_connection():
     """What a restart does to the portal's connections: terminate them all, from outside."""
     params = connection.get_connection_params()
-    outside = psycopg2.connect(**params)
-    outside.autocommit = True
+    keys = ("dbname", "user", "password", "host", "port")
+    outside = psycopg.connect(**{key: params[key] for key in keys if params.get(key)}, autocommit=True)
     try:
         with outside.cursor() as cursor:
             cursor.execute(

@@ -1,7 +1,7 @@
 """Journeys through the portal in a real browser: Playwright driving Debian's Chromium.
 
 The portal is served by pytest-django's `live_server` (a real HTTP server in a thread, on a
-transactional test database), the demo data is loaded for every journey, and screenshots
+transactional test database), the demo data is there for every journey, and screenshots
 of the key pages go to tests/output/screenshots/ (kept by CI as artefacts, never committed).
 """
 
@@ -10,8 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core import mail
-from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 
@@ -48,12 +46,13 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo district with a user for every role (password `demo12345`)."""
-    with open(os.devnull, "w") as quiet:
-        call_command("load_demo", stdout=quiet)
-    # The demo's own letters are not the journey's.
-    mail.outbox.clear()
+def demo(demo_committed):
+    """The demo district with a user for every role (password `demo12345`).
+
+    Loaded once per session and written into each journey's database (tests/conftest.py),
+    the demo's own letters left out of `mail.outbox`.
+    """
+    return demo_committed
 
 
 class Visit:

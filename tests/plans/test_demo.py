@@ -3,9 +3,8 @@ from django.core.management import call_command
 from plans.models import Plan, PlanItem
 
 
-def test_demo_imports_both_shared_plans_published_and_is_idempotent(db):
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)
+def test_demo_imports_both_shared_plans_published_and_is_idempotent(demo_db):
+    call_command("load_demo", verbosity=0)  # the second time: the session's demo was the first
     plans = {p.district.slug: p for p in Plan.objects.select_related("district")}
     assert set(plans) == {"admiralteysky", "petrogradsky", "krasnoselsky"}
     assert all(p.status == Plan.Status.PUBLISHED for p in plans.values())
