@@ -26,12 +26,19 @@ def is_withdrawable(user, application):
     return application is not None and application.workflow.can_move(application.state, application.State.WITHDRAWN)
 
 
+@rules.predicate
+def is_waiting_check(user, application):
+    return application is not None and application.state in application.WAITING_CHECK
+
+
 reads_district = is_superuser | is_methodist_of | is_district_office_of
 
 rules.add_perm("applications.open_application", reads_district | is_coordinator_of)
 rules.add_perm("applications.edit_application", is_coordinator_of & is_editable)
 rules.add_perm("applications.submit_application", is_coordinator_of & is_editable)
 rules.add_perm("applications.withdraw_application", is_coordinator_of & is_withdrawable)
+# Before the deadline and the first technical check (services.take_back_refusal says when not).
+rules.add_perm("applications.take_back_application", is_coordinator_of & is_waiting_check)
 rules.add_perm("applications.check_application", is_superuser | is_methodist_of)
 rules.add_perm("applications.apply", is_coordinator)
 # Lists of calls and their applications: methodists work with them, the district office reads them.

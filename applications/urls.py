@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<int:pk>/autosave/", coordinator.autosave, name="autosave"),
     path("applications/<int:pk>/copy-last/", coordinator.copy_last, name="copy_last"),
     path("applications/<int:pk>/submit/", coordinator.submit, name="submit"),
+    path("applications/<int:pk>/take-back/", coordinator.take_back, name="take_back"),
     path("applications/<int:pk>/withdraw/", coordinator.withdraw, name="withdraw"),
     path("applications/<int:pk>/pdf/", coordinator.pdf, name="pdf"),
     path("applications/<int:pk>/files/<int:attachment_pk>/", coordinator.attachment, name="attachment"),

@@ -95,6 +95,12 @@ CASES = [
         statuses(404, anonymous=302, coordinator=302, methodist=403, district_office=403),
         method="post",
     ),
+    Case(
+        "applications:take_back",
+        lambda w: reverse("applications:take_back", args=[_submitted(w).pk]),
+        statuses(404, anonymous=302, coordinator=302, methodist=403, district_office=403),
+        method="post",
+    ),
     Case("applications:pdf", lambda w: reverse("applications:pdf", args=[_submitted(w).pk]), READ_HANDED_IN),
     Case(
         "applications:attachment",
