@@ -51,7 +51,10 @@ rules.set_perm("applications", is_superuser | is_methodist)
 grant_model_perms(
     "applications", "statuskind", view=reads_back_office, change=back_office, add=is_superuser | is_methodist
 )
-for model in ("districtprogramme", "call", "callfile", "criterion", "checklistitem", "callquestion", "extension"):
+for model in (
+    *("districtprogramme", "call", "callfile", "criterion", "checklistitem", "callquestion"),
+    *("extension", "extensionrequest"),
+):
     grant_model_perms("applications", model, view=back_office)
 grant_model_perms("applications", "statusaward", view=back_office)
 grant_model_perms("applications", "application", view=back_office, add=is_superuser, delete=is_superuser)

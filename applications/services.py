@@ -631,3 +631,73 @@ def remove_attachment(attachment):
     if stored:
         # The file goes only once the row is gone for good.
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- extension requests -------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_extension(call, institution, *, by, reason, now=None):
+    """A coordinator asks the methodists, after the deadline, for a later one; they are mailed.
+
+    Refused before the deadline, without a reason, and while an earlier request waits.
+    """
+    from .models import ExtensionRequest
+
+    now = now or timezone.now()
+    if not reason.strip():
+        raise TransitionError(_("Write why you need more time."))
+    if now <= selectors.deadline_for(call, institution):
+        raise TransitionError(_("The deadline has not passed yet: submit the application."))
+    pending = ExtensionRequest.objects.filter(call=call, institution=institution, state=ExtensionRequest.State.PENDING)
+    if pending.exists():
+        raise TransitionError(_("Your request is already waiting for the methodology centre's answer."))
+    try:
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                call=call, institution=institution, requested_by=by, reason=reason
+            )
+    except IntegrityError:
+        raise TransitionError(_("Your request is already waiting for the methodology centre's answer.")) from None
+    notify(
+        methodists_of(call.district_id),
+        kind="call_extension_request",
+        title=_("Extension requested: %(institution)s, «%(call)s»") % {"institution": institution, "call": call},
+        body=reason,
+        url=reverse("applications:extension_request", args=[request.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def decide_extension_request(request, *, by, grant, until=None, answer=""):
+    """Grant (an Extension until `until`, see grant_extension) or refuse (with a reason) a pending request.
+
+    The coordinators are mailed either way.
+    """
+    from .models import ExtensionRequest
+
+    R = ExtensionRequest.State
+    if not grant and not answer.strip():
+        raise TransitionError(_("Write why the extension is refused."))
+    if grant and until is None:
+        raise TransitionError(_("Give the date until which the deadline is extended."))
+    to = R.GRANTED if grant else R.REFUSED
+    now = timezone.now()
+    changed = ExtensionRequest.objects.filter(pk=request.pk, state=R.PENDING).update(
+        state=to, decided_by=by, decided_at=now, answer=answer
+    )
+    if changed != 1:
+        raise TransitionError(_("This request has already been answered."))
+    request.state, request.decided_by, request.decided_at, request.answer = to, by, now, answer
+    if grant:
+        grant_extension(request.call, request.institution, until=until, by=by, reason=answer or request.reason)
+    else:
+        notify(
+            coordinators_of(request.institution),
+            kind="call_extension_refused",
+            title=_("Extension refused: «%s»") % request.call,
+            body=answer,
+            url=reverse("applications:call", args=[request.call_id]),
+        )
+    return request

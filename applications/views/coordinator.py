@@ -19,9 +19,9 @@ from innovation_portal.workflow import TransitionError
 from .. import selectors, services
 from ..completeness import missing_items
 from ..document import document
-from ..forms import ApplicationForm, AttachmentForm, QuestionsForm, table_formsets
+from ..forms import ApplicationForm, AttachmentForm, ExtensionRequestForm, QuestionsForm, table_formsets
 from ..layouts import heading_for, layout_for
-from ..models import Application, CallFile
+from ..models import Application, CallFile, ExtensionRequest
 from .common import get_application, get_call, visible_calls
 
 
@@ -52,6 +52,9 @@ def call_detail(request, pk):
     earlier = {}
     for application in selectors.earlier_applications([i.pk for i in institutions]):
         earlier.setdefault(application.institution_id, []).append(application)
+    requests = {}
+    for item in ExtensionRequest.objects.filter(call=call, institution__in=institutions).order_by("created_at", "pk"):
+        requests[item.institution_id] = item  # the latest one wins
     offers = []
     for institution in institutions:
         existing = call.applications.filter(institution=institution).exclude(state=Application.State.WITHDRAWN).first()
@@ -62,6 +65,8 @@ def call_detail(request, pk):
                 "application": existing,
                 "deadline": deadline,
                 "earlier": earlier.get(institution.pk, []),
+                "late": now > deadline and (existing is None or existing.is_editable),
+                "request": requests.get(institution.pk),
                 "can_start": existing is None
                 and institution.pk in eligible
                 and call.is_published
@@ -80,6 +85,26 @@ def call_detail(request, pk):
             "layout": layout_for(call),
         },
     )
+
+
+@login_required
+def ask_extension(request, pk):
+    """After the deadline: ask the methodology centre for a later one, with the reason."""
+    call = get_call(request, pk)
+    require(request.user, "applications.apply")
+    institutions = Institution.objects.filter(pk__in=request.user.coordinated_institution_ids)
+    form = ExtensionRequestForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_extension(
+                call, form.cleaned_data["institution"], by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your request has been sent to the methodology centre."))
+            return redirect("applications:call", pk=call.pk)
+    return render(request, "applications/ask_extension.html", {"call": call, "form": form})
 
 
 @login_required
