@@ -15,6 +15,7 @@ from .models import (
     Criterion,
     DistrictProgramme,
     Extension,
+    ExtensionRequest,
     StatusAward,
     StatusKind,
     TechnicalCheck,
@@ -171,6 +172,19 @@ class ApplicationEventAdmin(AuditAdmin):
 class TechnicalCheckAdmin(AuditAdmin):
     list_display = ["application", "outcome", "by", "at"]
     list_select_related = ["application__institution", "application__call", "by"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(DistrictScopedAdmin):
+    """Made by coordinators on the call's page and answered there by methodists; read and corrected here."""
+
+    list_display = ["call", "institution", "requested_by", "created_at", "state", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["call", "institution", "requested_by", "decided_by"]
+    readonly_fields = ["requested_by", "created_at", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(StatusAward)

@@ -326,6 +326,58 @@ class ExtensionForm(forms.Form):
         return until
 
 
+class ExtensionRequestForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    reason = forms.CharField(
+        label=_("Why you need more time"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": _("Write why you need more time.")},
+    )
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        if institutions.count() == 1:
+            self.fields["institution"].initial = institutions.first()
+            self.fields["institution"].widget = forms.HiddenInput()
+
+
+class ExtensionDecisionForm(forms.Form):
+    GRANT, REFUSE = "grant", "refuse"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(GRANT, _("Grant")), (REFUSE, _("Refuse"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to grant or refuse.")},
+    )
+    until = forms.DateTimeField(
+        label=_("Extended until (Moscow time)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+    answer = forms.CharField(
+        label=_("Answer to the coordinator"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=500
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.GRANT:
+            until = data.get("until")
+            if until is None:
+                self.add_error("until", _("Give the date until which the deadline is extended."))
+            elif until <= self.call.closes_at:
+                self.add_error("until", _("An extension must end after the call's deadline."))
+        elif data.get("decision") == self.REFUSE and not (data.get("answer") or "").strip():
+            self.add_error("answer", _("Write why the extension is refused."))
+        return data
+
+
 class RegistryFilterForm(forms.Form):
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False)
     status_kind = forms.ModelChoiceField(label=_("Status"), queryset=StatusKind.objects.all(), required=False)

@@ -26,12 +26,19 @@ def is_withdrawable(user, application):
     return application is not None and application.workflow.can_move(application.state, application.State.WITHDRAWN)
 
 
+@rules.predicate
+def is_waiting_check(user, application):
+    return application is not None and application.state in application.WAITING_CHECK
+
+
 reads_district = is_superuser | is_methodist_of | is_district_office_of
 
 rules.add_perm("applications.open_application", reads_district | is_coordinator_of)
 rules.add_perm("applications.edit_application", is_coordinator_of & is_editable)
 rules.add_perm("applications.submit_application", is_coordinator_of & is_editable)
 rules.add_perm("applications.withdraw_application", is_coordinator_of & is_withdrawable)
+# Before the deadline and the first technical check (services.take_back_refusal says when not).
+rules.add_perm("applications.take_back_application", is_coordinator_of & is_waiting_check)
 rules.add_perm("applications.check_application", is_superuser | is_methodist_of)
 rules.add_perm("applications.apply", is_coordinator)
 # Lists of calls and their applications: methodists work with them, the district office reads them.
@@ -44,7 +51,10 @@ rules.set_perm("applications", is_superuser | is_methodist)
 grant_model_perms(
     "applications", "statuskind", view=reads_back_office, change=back_office, add=is_superuser | is_methodist
 )
-for model in ("districtprogramme", "call", "callfile", "criterion", "checklistitem", "callquestion", "extension"):
+for model in (
+    *("districtprogramme", "call", "callfile", "criterion", "checklistitem", "callquestion"),
+    *("extension", "extensionrequest"),
+):
     grant_model_perms("applications", model, view=back_office)
 grant_model_perms("applications", "statusaward", view=back_office)
 grant_model_perms("applications", "application", view=back_office, add=is_superuser, delete=is_superuser)

@@ -203,6 +203,15 @@ def calls_for_coordinator(user, now=None):
     )
 
 
+def earlier_applications(institution_ids):
+    """Every application of these institutions, any call and state, newest first: what can be copied."""
+    return (
+        Application.objects.filter(institution_id__in=institution_ids)
+        .select_related("call")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def applications_of(user):
     return (
         Application.objects.filter(institution_id__in=user.coordinated_institution_ids)
@@ -227,3 +236,68 @@ def registry(*, district=None, status_kind=None, level=None, year=None, current=
     return queryset.order_by(
         "institution__district__name", "status_kind__order", "status_kind__name", "institution__short_name"
     )
+
+
+# --- what a resubmission changed ---------------------------------------------------------
+
+
+def last_snapshot(application):
+    """The snapshot kept at the application's latest submission, or None."""
+    event = application.events.filter(snapshot__isnull=False).order_by("-at", "-pk").first()
+    return event.snapshot if event else None
+
+
+def _field_labels(call):
+    from .layouts import layout_for
+
+    labels = {f.name: str(f.label_for()) for f in layout_for(call).fields}
+    tables = {t.key: str(t.title) for t in layout_for(call).tables}
+    return labels, tables
+
+
+def snapshot_changes(call, old, new):
+    """Readable lines «label: old → new», and rows added or removed per table, between two snapshots."""
+    from django.utils.translation import gettext as _
+
+    from .services import ROW_MODELS
+
+    labels, table_titles = _field_labels(call)
+    lines = []
+    old_fields, new_fields = old.get("fields", {}), new.get("fields", {})
+    for name, value in new_fields.items():
+        before = old_fields.get(name, "")
+        if before != value:
+            label = labels.get(name) or str(Application._meta.get_field(name).verbose_name)
+            lines.append(f"{label}: {before or '—'} → {value or '—'}")
+    for key, rows in new.get("tables", {}).items():
+        before = list(old.get("tables", {}).get(key, []))
+        added = []
+        for row in rows:
+            if row in before:
+                before.remove(row)
+            else:
+                added.append(row)
+        title = table_titles.get(key) or str(ROW_MODELS[key][0]._meta.verbose_name_plural)
+        for row in added:
+            lines.append(_("%(table)s: row added: %(row)s") % {"table": title, "row": row})
+        for row in before:
+            lines.append(_("%(table)s: row removed: %(row)s") % {"table": title, "row": row})
+    old_files, new_files = old.get("files", []), new.get("files", [])
+    for item in new_files:
+        if item not in old_files:
+            lines.append(_("File added: %s") % item)
+    for item in old_files:
+        if item not in new_files:
+            lines.append(_("File removed: %s") % item)
+    return lines
+
+
+def resubmission_changes(application):
+    """(resubmitted?, [changed lines]) for the application's page: its last two submissions compared.
+
+    Reads the events already loaded by with_contents(), so no extra query.
+    """
+    snapshots = [e.snapshot for e in application.events.all() if e.snapshot is not None]
+    if len(snapshots) < 2 or application.state == Application.State.DRAFT:
+        return False, []
+    return True, snapshot_changes(application.call, snapshots[-2], snapshots[-1])

@@ -97,8 +97,12 @@ def _url(application):
 # --- the door -----------------------------------------------------------------------------
 
 
-def move(application, to, *, by, reason="", updates=None, tell=(), title="", body=""):
-    """Move an application to `to` (or raise TransitionError), log it and tell `tell` by mail."""
+def move(application, to, *, by, reason="", updates=None, tell=(), title="", body="", snapshot=None):
+    """Move an application to `to` (or raise TransitionError), log it and tell `tell` by mail.
+
+    `snapshot` (see snapshot_of) is kept on the history entry: what was handed in.
+    """
+    extra = {} if snapshot is None else {"snapshot": snapshot}
     with transaction.atomic():
         Application.workflow.move(
             application,
@@ -106,7 +110,7 @@ def move(application, to, *, by, reason="", updates=None, tell=(), title="", bod
             by=by,
             reason=reason,
             updates=updates,
-            history=ApplicationEvent.writer(application=lambda obj: obj),
+            history=ApplicationEvent.writer(application=lambda obj: obj, **extra),
         )
         if tell:
             notify(
@@ -129,10 +133,11 @@ set_state = move
 
 
 @transaction.atomic
-def start_application(call, institution, *, by, copy_last=False, now=None):
+def start_application(call, institution, *, by, copy_from=None, now=None):
     """Open a draft for the institution, its details taken from the institution's card.
 
-    With `copy_last`, the institution's previous application fills it (fields and tables).
+    With `copy_from` (one of the institution's earlier applications, see earlier_applications),
+    that application fills it: fields, tables and files (copy_into).
     """
     now = now or timezone.now()
     if not call.is_published or now < call.opens_at:
@@ -160,33 +165,43 @@ def start_application(call, institution, *, by, copy_last=False, now=None):
     ApplicationEvent.objects.create(
         application=application, by=by, from_state=State.DRAFT, to_state=State.DRAFT, reason=_("Draft started")
     )
-    if copy_last:
-        copy_from_last(application, by=by)
+    if copy_from is not None:
+        copy_into(application, copy_from, by=by)
     return application
 
 
+def earlier_applications(application):
+    """The institution's other applications, any call and any state, withdrawn ones included; newest first."""
+    return selectors.earlier_applications([application.institution_id]).exclude(pk=application.pk)
+
+
 def last_application_of(application):
-    return (
-        Application.objects.filter(institution_id=application.institution_id)
-        .exclude(pk=application.pk)
-        .exclude(state=State.WITHDRAWN)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    return earlier_applications(application).first()
+
+
+def copy_from_last(application, *, by):
+    """copy_into() from the institution's latest other application; None when there is none."""
+    _require_editable(application)
+    source = last_application_of(application)
+    return None if source is None else copy_into(application, source, by=by)
 
 
 @transaction.atomic
-def copy_from_last(application, *, by):
-    """Fill an editable application from the institution's previous one.
+def copy_into(application, source, *, by):
+    """Fill an editable application from an earlier one of its institution: fields, tables, files.
 
-    Only what is empty is filled (a field, or a table without rows), so nothing already
-    typed is overwritten. Returns the application copied from, or None when there is none.
+    Only what is empty is filled (a field, a table without rows, a kind of file not attached
+    yet), so nothing already typed is overwritten. Each file is copied into a new stored file,
+    so removing it from one application leaves the other's. Returns `source`.
     """
+    from django.core.files.base import ContentFile
+
+    from .models import Attachment
+
     if not application.is_editable:
         raise TransitionError(_("Only a draft or a returned application can be changed."))
-    source = last_application_of(application)
-    if source is None:
-        return None
+    if source.pk == application.pk or source.institution_id != application.institution_id:
+        raise TransitionError(_("Choose one of your institution's earlier applications to copy from."))
     changed = []
     for name in COPIED_FIELDS:
         attr = f"{name}_id" if name == "district_programme" else name
@@ -202,6 +217,25 @@ def copy_from_last(application, *, by):
             model(application=application, **{f: getattr(row, f) for f in fields})
             for row in model.objects.filter(application=source)
         )
+    present = set(application.attachments.values_list("kind", flat=True))
+    for old in source.attachments.exclude(kind__in=present):
+        copy = Attachment(
+            application=application,
+            kind=old.kind,
+            original_name=old.original_name,
+            size=old.size,
+            video_url=old.video_url,
+            duration_seconds=old.duration_seconds,
+            uploaded_by=by,
+        )
+        if old.file:
+            try:
+                with old.file.open("rb") as stored:
+                    content = stored.read()
+            except FileNotFoundError:
+                continue  # lost from the storage: nothing to copy
+            copy.file.save(old.original_name or old.file.name.rsplit("/", 1)[-1], ContentFile(content), save=False)
+        copy.save()
     return source
 
 
@@ -230,18 +264,97 @@ def submit(application, *, by, now=None):
         raise TransitionError(_("The application is not complete: %s") % " ".join(m.text for m in missing[:10]))
     if application.state == State.RETURNED and application.back_to_council:
         return resubmit_to_council(application, by=by, now=now)
-    to = State.RESUBMITTED if application.state == State.RETURNED else State.SUBMITTED
     call = application.call
+    snapshot = snapshot_of(application)
+    tell = [*coordinators_of(application.institution), *methodists_of(call.district_id)]
+    names = {"institution": application.institution, "call": call}
+    if application.state == State.DRAFT and application.submitted_at:
+        # Taken back for correction (take_back) and handed in again: the methodists see what changed.
+        previous = selectors.last_snapshot(application)
+        changes = selectors.snapshot_changes(call, previous, snapshot) if previous else []
+        listed = "\n".join(f"— {line}" for line in changes) or _("Nothing in the fields and tables changed.")
+        return move(
+            application,
+            State.RESUBMITTED,
+            by=by,
+            reason=_("Submitted again after correction"),
+            updates={"submitted_at": now},
+            snapshot=snapshot,
+            tell=tell,
+            title=_("Application resubmitted: %(institution)s, «%(call)s»") % names,
+            body=_("The corrected application waits for the technical check. What changed:") + "\n" + listed,
+        )
+    to = State.RESUBMITTED if application.state == State.RETURNED else State.SUBMITTED
     return move(
         application,
         to,
         by=by,
         updates={"submitted_at": now},
-        tell=[*coordinators_of(application.institution), *methodists_of(call.district_id)],
-        title=_("Application submitted: %(institution)s, «%(call)s»")
-        % {"institution": application.institution, "call": call},
+        snapshot=snapshot,
+        tell=tell,
+        title=_("Application submitted: %(institution)s, «%(call)s»") % names,
         body=_("The application has been received by the methodology centre and waits for the technical check."),
     )
+
+
+def take_back_refusal(application, now=None):
+    """Why the application cannot be taken back for correction now, or None when it can.
+
+    Only a handed-in application waiting for its first technical check (submitted, or
+    resubmitted after an earlier take-back: no TechnicalCheck recorded) and only until the
+    institution's deadline (the call's or its extension's). Once a methodist has checked it,
+    corrections go through «returned for correction» instead.
+    """
+    now = now or timezone.now()
+    if application.state not in Application.WAITING_CHECK or application.technical_checks.exists():
+        return _("Only an application waiting for its first technical check can be taken back for correction.")
+    deadline = selectors.deadline_for(application.call, application.institution)
+    if now > deadline:
+        return _(
+            "The deadline (%(deadline)s) has passed: the application can no longer be taken back for correction."
+        ) % {"deadline": date_format(timezone.localtime(deadline), "j E Y, H:i")}
+    return None
+
+
+def take_back(application, *, by, reason="", now=None):
+    """«Забрать на исправление»: a handed-in application back to a draft with everything in it.
+
+    See take_back_refusal() for when; submitting again makes it «resubmitted». The methodists
+    are told (it leaves their queue until then).
+    """
+    refusal = take_back_refusal(application, now)
+    if refusal:
+        raise TransitionError(refusal)
+    return move(
+        application,
+        State.DRAFT,
+        by=by,
+        reason=reason or _("Taken back for correction"),
+        tell=[*coordinators_of(application.institution), *methodists_of(application.call.district_id)],
+        title=_("Application taken back for correction: %(institution)s, «%(call)s»")
+        % {"institution": application.institution, "call": application.call},
+        body=_("The coordinator corrects the application and will submit it again by the deadline."),
+    )
+
+
+def snapshot_of(application):
+    """The application's fields, table rows and files as handed in (kept on the history entry)."""
+    fields = {}
+    for name in COPIED_FIELDS:
+        value = getattr(application, name)
+        fields[name] = "" if value is None else str(value)
+    tables = {}
+    for key, (model, columns) in ROW_MODELS.items():
+        shown = [c for c in columns if c != "order"]
+        tables[key] = [
+            " · ".join(str(getattr(row, c)) for c in shown if getattr(row, c) not in (None, ""))
+            for row in model.objects.filter(application=application).order_by(*model._meta.ordering)
+        ]
+    files = [
+        f"{a.get_kind_display()}: {a.original_name or a.video_url}"
+        for a in application.attachments.order_by("kind", "pk")
+    ]
+    return {"fields": fields, "tables": tables, "files": files}
 
 
 @transaction.atomic
@@ -260,6 +373,7 @@ def resubmit_to_council(application, *, by, now):
         by=by,
         reason=_("Revised after the council's remarks"),
         updates={"submitted_at": now, "back_to_council": False},
+        snapshot=snapshot_of(application),
     )
     item = back_on_agenda(application)
     if item is not None:
@@ -517,3 +631,73 @@ def remove_attachment(attachment):
     if stored:
         # The file goes only once the row is gone for good.
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- extension requests -------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_extension(call, institution, *, by, reason, now=None):
+    """A coordinator asks the methodists, after the deadline, for a later one; they are mailed.
+
+    Refused before the deadline, without a reason, and while an earlier request waits.
+    """
+    from .models import ExtensionRequest
+
+    now = now or timezone.now()
+    if not reason.strip():
+        raise TransitionError(_("Write why you need more time."))
+    if now <= selectors.deadline_for(call, institution):
+        raise TransitionError(_("The deadline has not passed yet: submit the application."))
+    pending = ExtensionRequest.objects.filter(call=call, institution=institution, state=ExtensionRequest.State.PENDING)
+    if pending.exists():
+        raise TransitionError(_("Your request is already waiting for the methodology centre's answer."))
+    try:
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                call=call, institution=institution, requested_by=by, reason=reason
+            )
+    except IntegrityError:
+        raise TransitionError(_("Your request is already waiting for the methodology centre's answer.")) from None
+    notify(
+        methodists_of(call.district_id),
+        kind="call_extension_request",
+        title=_("Extension requested: %(institution)s, «%(call)s»") % {"institution": institution, "call": call},
+        body=reason,
+        url=reverse("applications:extension_request", args=[request.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def decide_extension_request(request, *, by, grant, until=None, answer=""):
+    """Grant (an Extension until `until`, see grant_extension) or refuse (with a reason) a pending request.
+
+    The coordinators are mailed either way.
+    """
+    from .models import ExtensionRequest
+
+    R = ExtensionRequest.State
+    if not grant and not answer.strip():
+        raise TransitionError(_("Write why the extension is refused."))
+    if grant and until is None:
+        raise TransitionError(_("Give the date until which the deadline is extended."))
+    to = R.GRANTED if grant else R.REFUSED
+    now = timezone.now()
+    changed = ExtensionRequest.objects.filter(pk=request.pk, state=R.PENDING).update(
+        state=to, decided_by=by, decided_at=now, answer=answer
+    )
+    if changed != 1:
+        raise TransitionError(_("This request has already been answered."))
+    request.state, request.decided_by, request.decided_at, request.answer = to, by, now, answer
+    if grant:
+        grant_extension(request.call, request.institution, until=until, by=by, reason=answer or request.reason)
+    else:
+        notify(
+            coordinators_of(request.institution),
+            kind="call_extension_refused",
+            title=_("Extension refused: «%s»") % request.call,
+            body=answer,
+            url=reverse("applications:call", args=[request.call_id]),
+        )
+    return request

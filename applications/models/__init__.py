@@ -9,7 +9,7 @@ from .application import (
     StaffRow,
     TechnicalCheck,
 )
-from .calls import Call, CallFile, CallQuestion, ChecklistItem, Criterion, Extension
+from .calls import Call, CallFile, CallQuestion, ChecklistItem, Criterion, Extension, ExtensionRequest
 from .catalogue import DistrictProgramme, StatusKind
 from .registry import StatusAward
 
@@ -26,6 +26,7 @@ __all__ = [
     "DistrictProgramme",
     "ExperienceRow",
     "Extension",
+    "ExtensionRequest",
     "RoadmapEvent",
     "SourceRow",
     "StaffRow",

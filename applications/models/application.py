@@ -28,12 +28,16 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     # The one door is services.move(); the council may return an application it has in expertise.
+    # «Take back for correction» (services.take_back): a handed-in application nobody has checked
+    # yet goes back to a draft with everything in it, before the deadline; handed in again, it is
+    # «resubmitted».
     workflow = Workflow(
         State,
         moves={
+            State.DRAFT: {State.SUBMITTED, State.RESUBMITTED},
             State.SUBMITTED: {State.DRAFT},
             State.RETURNED: {State.SUBMITTED, State.RESUBMITTED, State.ADMITTED, State.UNDER_EXPERTISE},
-            State.RESUBMITTED: {State.RETURNED},
+            State.RESUBMITTED: {State.RETURNED, State.DRAFT},
             State.ADMITTED: {State.SUBMITTED, State.RESUBMITTED},
             # Back to the council after its «return for revision» (the technical check was passed).
             State.UNDER_EXPERTISE: {State.ADMITTED, State.RETURNED},
@@ -317,6 +321,8 @@ class ApplicationEvent(StateChange):
     STATES = Application.State
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="events")
+    # At each submission: what was handed in (services.snapshot_of), to show what a resubmission changed.
+    snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
 
     class Meta(StateChange.Meta):
         verbose_name = _("history entry")

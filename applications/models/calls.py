@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -287,3 +288,47 @@ class Extension(models.Model):
 
     def __str__(self):
         return f"{self.institution}: {self.until:%d.%m.%Y %H:%M}"
+
+
+class ExtensionRequest(models.Model):
+    """A coordinator's request, after the deadline, for a later one; a methodist grants or refuses it.
+
+    The row is its own history (requested by/at, decided by/at, the answer); the decision is made
+    once, by services.decide_extension_request (a conditional update on the pending state).
+    """
+
+    district_path = "call__district"
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        GRANTED = "granted", _("granted")
+        REFUSED = "refused", _("refused")
+
+    call = models.ForeignKey(Call, models.CASCADE, related_name="extension_requests", verbose_name=_("call"))
+    institution = models.ForeignKey(
+        "accounts.Institution", models.CASCADE, related_name="extension_requests", verbose_name=_("institution")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("requested by")
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "institution"], condition=Q(state="pending"), name="extension_request_one_pending"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.institution}: {self.get_state_display()}"

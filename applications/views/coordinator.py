@@ -19,9 +19,9 @@ from innovation_portal.workflow import TransitionError
 from .. import selectors, services
 from ..completeness import missing_items
 from ..document import document
-from ..forms import ApplicationForm, AttachmentForm, QuestionsForm, table_formsets
+from ..forms import ApplicationForm, AttachmentForm, ExtensionRequestForm, QuestionsForm, table_formsets
 from ..layouts import heading_for, layout_for
-from ..models import Application, CallFile
+from ..models import Application, CallFile, ExtensionRequest
 from .common import get_application, get_call, visible_calls
 
 
@@ -49,6 +49,12 @@ def call_detail(request, pk):
     institutions = list(Institution.objects.filter(pk__in=request.user.coordinated_institution_ids))
     eligible = selectors.eligible_institution_ids(call) if institutions else set()
     now = timezone.now()
+    earlier = {}
+    for application in selectors.earlier_applications([i.pk for i in institutions]):
+        earlier.setdefault(application.institution_id, []).append(application)
+    requests = {}
+    for item in ExtensionRequest.objects.filter(call=call, institution__in=institutions).order_by("created_at", "pk"):
+        requests[item.institution_id] = item  # the latest one wins
     offers = []
     for institution in institutions:
         existing = call.applications.filter(institution=institution).exclude(state=Application.State.WITHDRAWN).first()
@@ -58,6 +64,9 @@ def call_detail(request, pk):
                 "institution": institution,
                 "application": existing,
                 "deadline": deadline,
+                "earlier": earlier.get(institution.pk, []),
+                "late": now > deadline and (existing is None or existing.is_editable),
+                "request": requests.get(institution.pk),
                 "can_start": existing is None
                 and institution.pk in eligible
                 and call.is_published
@@ -79,6 +88,26 @@ def call_detail(request, pk):
 
 
 @login_required
+def ask_extension(request, pk):
+    """After the deadline: ask the methodology centre for a later one, with the reason."""
+    call = get_call(request, pk)
+    require(request.user, "applications.apply")
+    institutions = Institution.objects.filter(pk__in=request.user.coordinated_institution_ids)
+    form = ExtensionRequestForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_extension(
+                call, form.cleaned_data["institution"], by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your request has been sent to the methodology centre."))
+            return redirect("applications:call", pk=call.pk)
+    return render(request, "applications/ask_extension.html", {"call": call, "form": form})
+
+
+@login_required
 def call_file(request, pk, file_pk):
     call = get_call(request, pk)
     document = get_object_or_404(CallFile, call=call, pk=file_pk)
@@ -93,15 +122,26 @@ def apply(request, pk):
     institution = get_object_or_404(
         Institution, pk=request.POST.get("institution"), pk__in=request.user.coordinated_institution_ids
     )
+    source = None
+    if request.POST.get("copy_from"):
+        source = _earlier_application(request.POST["copy_from"], institution.pk)
+        if source is None:
+            messages.error(request, _("Choose one of your institution's earlier applications to copy from."))
+            return redirect("applications:call", pk=call.pk)
     try:
-        application = services.start_application(
-            call, institution, by=request.user, copy_last=bool(request.POST.get("copy_last"))
-        )
+        application = services.start_application(call, institution, by=request.user, copy_from=source)
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("applications:call", pk=call.pk)
     messages.success(request, _("A draft is open. It is saved each time you press «Save»."))
     return redirect("applications:edit", pk=application.pk)
+
+
+def _earlier_application(value, institution_id, exclude=None):
+    """The institution's application with this id (any call, any state), or None."""
+    if not str(value).isdigit():
+        return None
+    return selectors.earlier_applications([institution_id]).exclude(pk=exclude).filter(pk=value).first()
 
 
 @login_required
@@ -131,8 +171,13 @@ def detail(request, pk):
     )
     user = request.user
     context = _document_context(application)
+    resubmitted, changes = selectors.resubmission_changes(application)
     context.update(
         {
+            "can_take_back": user.has_perm("applications.take_back_application", application)
+            and services.take_back_refusal(application) is None,
+            "resubmitted": resubmitted,
+            "changes": changes,
             "can_edit": user.has_perm("applications.edit_application", application),
             "can_withdraw": user.has_perm("applications.withdraw_application", application),
             "can_check": user.has_perm("applications.check_application", application)
@@ -178,7 +223,7 @@ def _editor_context(application, form, formsets, questions_form, attachment_form
         "attachments": list(application.attachments.all()),
         "missing": missing_items(application),
         "deadline": selectors.submission_deadline(application),
-        "has_previous": services.last_application_of(application) is not None,
+        "earlier": list(services.earlier_applications(application)),
     }
 
 
@@ -306,19 +351,44 @@ def withdraw(request, pk):
 
 @login_required
 @require_POST
+def take_back(request, pk):
+    """«Забрать на исправление»: back to a draft with everything in it, to correct and submit again."""
+    application = get_application(request, pk)
+    require(request.user, "applications.take_back_application", application)
+    try:
+        services.take_back(application, by=request.user, reason=request.POST.get("reason", "")[:1000])
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("applications:detail", pk=application.pk)
+    messages.success(
+        request, _("The application is a draft again with everything in it: correct it and submit it again.")
+    )
+    return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+@require_POST
 def copy_last(request, pk):
     application, refusal = _editable_application(request, pk)
     if refusal:
         return refusal
     try:
-        source = services.copy_from_last(application, by=request.user)
+        if request.POST.get("source"):
+            source = _earlier_application(request.POST["source"], application.institution_id, exclude=application.pk)
+            if source is None:
+                raise TransitionError(_("Choose one of your institution's earlier applications to copy from."))
+            services.copy_into(application, source, by=request.user)
+        else:
+            source = services.copy_from_last(application, by=request.user)
     except TransitionError as error:
         messages.error(request, str(error))
-        return redirect("applications:detail", pk=application.pk)
+        return redirect("applications:edit", pk=application.pk)
     if source is None:
         messages.info(request, _("Your institution has no earlier application to copy from."))
     else:
-        messages.success(request, _("Empty fields and tables were filled from the application to «%s».") % source.call)
+        messages.success(
+            request, _("Empty fields, tables and files were filled from the application to «%s».") % source.call
+        )
     return redirect("applications:edit", pk=application.pk)
 
 

@@ -11,8 +11,8 @@ from innovation_portal.workflow import TransitionError
 
 from .. import exports, selectors, services
 from ..completeness import automatic_results, missing_items
-from ..forms import ExtensionForm, TechnicalCheckForm
-from ..models import Application
+from ..forms import ExtensionDecisionForm, ExtensionForm, TechnicalCheckForm
+from ..models import Application, ExtensionRequest
 from .common import get_application
 
 
@@ -48,6 +48,7 @@ def call_applications(request, pk):
             "can_extend": request.user.has_perm("applications.grant_extension", call),
             "can_check": request.user.has_perm("applications.check_application", call),
             "extensions": call.extensions.select_related("institution"),
+            "extension_requests": call.extension_requests.select_related("institution", "requested_by", "decided_by"),
         },
     )
 
@@ -85,6 +86,36 @@ def extensions(request, pk):
         "applications/manage/extensions.html",
         {"call": call, "form": form, "extensions": call.extensions.select_related("institution", "granted_by")},
     )
+
+
+@login_required
+def extension_request(request, pk):
+    """A methodist answers a coordinator's extension request: grants it until a date, or refuses with a reason."""
+    _require_lists(request)
+    item = get_object_or_404(
+        ExtensionRequest.objects.select_related("call", "institution", "requested_by").filter(
+            call__in=selectors.managed_calls(request.user).values("pk")
+        ),
+        pk=pk,
+    )
+    call = item.call
+    require(request.user, "applications.grant_extension", call)
+    form = ExtensionDecisionForm(request.POST or None, call=call)
+    if request.method == "POST" and item.state != ExtensionRequest.State.PENDING:
+        form.is_valid()
+        form.add_error(None, _("This request has already been answered."))
+    elif request.method == "POST" and form.is_valid():
+        grant = form.cleaned_data["decision"] == ExtensionDecisionForm.GRANT
+        try:
+            services.decide_extension_request(
+                item, by=request.user, grant=grant, until=form.cleaned_data["until"], answer=form.cleaned_data["answer"]
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The extension has been granted.") if grant else _("The request is refused."))
+            return redirect("applications:manage_call", pk=call.pk)
+    return render(request, "applications/manage/extension_request.html", {"call": call, "item": item, "form": form})
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from applications.models import Answer, Application, CallFile, CallQuestion
+from applications.models import Answer, Application, CallFile, CallQuestion, ExtensionRequest
 from tests.matrix import PUBLIC, SIGNED_IN_ONLY, Case, statuses
 
 from .factories import PDF, AwardFactory, application_for, call_for
@@ -37,6 +37,13 @@ def _answer_file(w):
 def _attachment(w, application):
     attachment = application.attachments.exclude(file="").first()
     return [application.pk, attachment.pk]
+
+
+def _extension_request(w):
+    call = call_for(w)
+    return ExtensionRequest.objects.create(
+        call=call, institution=w.institution, requested_by=w.users.coordinator, reason="Болел координатор"
+    )
 
 
 # The application's own institution reads it; the district's methodist and office read what was
@@ -95,6 +102,12 @@ CASES = [
         statuses(404, anonymous=302, coordinator=302, methodist=403, district_office=403),
         method="post",
     ),
+    Case(
+        "applications:take_back",
+        lambda w: reverse("applications:take_back", args=[_submitted(w).pk]),
+        statuses(404, anonymous=302, coordinator=302, methodist=403, district_office=403),
+        method="post",
+    ),
     Case("applications:pdf", lambda w: reverse("applications:pdf", args=[_submitted(w).pk]), READ_HANDED_IN),
     Case(
         "applications:attachment",
@@ -125,6 +138,16 @@ CASES = [
     Case(
         "applications:extensions",
         lambda w: reverse("applications:extensions", args=[call_for(w).pk]),
+        statuses(403, anonymous=302, methodist=200),
+    ),
+    Case(
+        "applications:ask_extension",
+        lambda w: reverse("applications:ask_extension", args=[call_for(w).pk]),
+        statuses(403, anonymous=302, coordinator=200, other_coordinator=200),
+    ),
+    Case(
+        "applications:extension_request",
+        lambda w: reverse("applications:extension_request", args=[_extension_request(w).pk]),
         statuses(403, anonymous=302, methodist=200),
     ),
     Case("applications:registry", lambda w: reverse("applications:registry"), PUBLIC),

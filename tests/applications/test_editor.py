@@ -307,10 +307,10 @@ def test_required_extra_questions_count_for_completeness(world, coordinator):
 
 
 def test_copy_from_my_last_application_on_start(world, coordinator):
-    application_for(world, state=State.NOT_AWARDED, theme="Прошлогодняя тема")
+    old = application_for(world, state=State.NOT_AWARDED, theme="Прошлогодняя тема")
     call = call_for(world)
     coordinator.post(
-        reverse("applications:apply", args=[call.pk]), {"institution": world.institution.pk, "copy_last": "1"}
+        reverse("applications:apply", args=[call.pk]), {"institution": world.institution.pk, "copy_from": old.pk}
     )
     new = Application.objects.get(call=call)
     assert new.theme == "Прошлогодняя тема"
@@ -321,7 +321,7 @@ def test_copy_button_in_the_editor(world, coordinator):
     application_for(world, state=State.NOT_AWARDED, programme_name="Старая программа")
     draft = application_for(world, call=call_for(world), complete=False)
     response = coordinator.post(reverse("applications:copy_last", args=[draft.pk]), follow=True)
-    assert "Пустые поля и таблицы заполнены" in response.content.decode()
+    assert "Пустые поля, таблицы и файлы заполнены" in response.content.decode()
     draft.refresh_from_db()
     assert draft.programme_name == "Старая программа"
 

@@ -249,7 +249,7 @@ def test_queries_of_managed_calls(world, login, django_assert_num_queries, rows)
 def test_queries_of_a_calls_applications(world, login, django_assert_num_queries, rows):
     call = _applications(world, rows)
     client = login(world.users.methodist)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("applications:manage_call", args=[call.pk])).status_code == 200
 
 

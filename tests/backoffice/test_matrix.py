@@ -58,6 +58,8 @@ MODELS = {
     "applications.applicationevent": READ_ONLY,
     "applications.call": Expect(),
     "applications.districtprogramme": Expect(),
+    # Made by coordinators on the call's page (services.request_extension), answered by methodists there.
+    "applications.extensionrequest": Expect(add=403, superuser_add=403),
     "applications.statusaward": Expect(),
     "applications.statuskind": Expect(),
     "applications.technicalcheck": READ_ONLY,

@@ -18,6 +18,7 @@ from tests.test_permission_matrix import CASES, EXCLUDED_NAMESPACES
 SHARED_BY_THE_DISTRICT = {
     "applications:call": "a call is open to every institution of the district",
     "applications:call_file": "the rules of a call are published to every institution",
+    "applications:ask_extension": "the id is the call's, open to every institution; the form offers only the user's own",
     "publications:article_create": "a call for articles is open to every institution",
     "ratings:my_card": "the campaign is the district's; the view opens the user's own card",
     "ratings:interviews": "the interview schedule of a campaign is shown to every institution",
