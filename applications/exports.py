@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from innovation_portal import exports as background
+from exports import registry as background
 from innovation_portal.pdf import render_pdf
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,7 +98,7 @@ def registry_xlsx(awards):
     return _workbook(_("Registry"), headers, rows, [6, 22, 30, 32, 14, 50, 12, 12, 28, 14, 12])
 
 
-# --- Made in the background (innovation_portal.exports) -----------------------------------
+# --- Made in the background (exports.registry) -----------------------------------
 #
 # The same files as the direct downloads, for long lists; the rules are the pages' rules.
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as selectors_of_people
 from accounts.models import RoleAssignment
-from accounts.notify import notify
 from accounts.selectors import methodists_of
 from innovation_portal.workflow import TransitionError, transition
 from innovation_portal.years import parse_period
+from notifications.notify import notify
 
 from .completeness import missing_items
 from .models import (

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from innovation_portal import exports as background
+from exports import registry as background
 
 from .results import expert_total
 
@@ -115,7 +115,7 @@ def protocol_pdf(meeting):
     )
 
 
-# --- Made in the background (innovation_portal.exports): the same files, with a progress bar.
+# --- Made in the background (exports.registry): the same files, with a progress bar.
 
 
 def _call_for(user, params):

@@ -21,10 +21,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment, User
-from accounts.notify import notify
 from applications import services as applications
 from applications.models import Application, Call
 from innovation_portal.workflow import TransitionError, transition
+from notifications.notify import notify
 
 from . import planning
 from .models import (

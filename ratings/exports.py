@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from innovation_portal import exports as background
+from exports import registry as background
 from innovation_portal.pdf import render_pdf
 
 
@@ -81,7 +81,7 @@ def interviews_ics(slots, name):
     return calendar.to_ical()
 
 
-# --- Made in the background (innovation_portal.exports) -----------------------------------
+# --- Made in the background (exports.registry) -----------------------------------
 
 
 def _campaign(user, params):
