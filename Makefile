@@ -3,9 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-APPS := accounts plans applications expertise ratings publications
+APPS := accounts notifications exports plans applications expertise ratings publications reports
 
-.PHONY: run test lint format bench demo messages install lock worker beat clean
+.PHONY: run test lint lint-imports format bench demo messages install lock worker beat clean
 
 # requirements*.txt are lock files (every package pinned, with hashes): pip checks each
 # download's hash and refuses a package the lock does not list.
@@ -46,6 +46,10 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Apps import downward only and no modules import each other in a circle (pyproject.toml, [tool.importlinter]).
+lint-imports: install
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

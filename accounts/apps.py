@@ -7,9 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Districts, institutions and users")
 
     def ready(self):
-        from innovation_portal import caching, due, exports, reminders
+        from innovation_portal import caching, due
 
         due.autodiscover()
-        reminders.autodiscover()
-        exports.autodiscover()
         caching.install()  # public pages cached for visitors follow every write (innovation_portal/caching.py)

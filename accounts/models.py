@@ -9,9 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from innovation_portal import boundary
-from innovation_portal.files import PrivatePath
-
 
 class District(models.Model):
     """A district of the city with its own methodology centre (ИМЦ); one installation may hold several."""
@@ -177,6 +174,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return {a.institution_id for a in self.role_assignments if a.role == role and a.institution_id}
 
     @property
+    def methodist_district_ids(self):
+        """The districts whose back office this user works in."""
+        return self.district_ids(RoleAssignment.Role.METHODIST)
+
+    @property
     def coordinated_institution_ids(self):
         return self.institution_ids(RoleAssignment.Role.COORDINATOR)
 
@@ -248,130 +250,3 @@ class RoleAssignment(models.Model):
             raise ValidationError({"institution": _("A coordinator must be linked to an institution.")})
         if self.institution_id and self.district_id and self.institution.district_id != self.district_id:
             raise ValidationError({"institution": _("The institution belongs to another district.")})
-
-
-class Notification(models.Model):
-    """Something a user should know: shown in the portal and, usually, sent by mail.
-
-    `key` makes a notification unique per user (a reminder for one deadline and offset, say):
-    the row is the claim, so a retried task or a second beat cannot send it twice.
-    """
-
-    district_path = "user__roles__district"
-
-    class MailStatus(models.TextChoices):
-        PENDING = "pending", _("waiting to be sent")
-        SENDING = "sending", _("being sent")
-        SENT = "sent", _("sent")
-        FAILED = "failed", pgettext_lazy("mail status", "failed")
-        NONE = "none", _("not sent by mail")
-
-    user = models.ForeignKey(User, models.CASCADE, related_name="notifications", verbose_name=_("user"))
-    kind = models.CharField(_("kind"), max_length=60)
-    key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text"), blank=True)
-    body_html = models.TextField(_("HTML text"), blank=True)
-    # The letter was written from a methodist's MailTemplate: its text is the whole letter.
-    from_template = models.BooleanField(default=False)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    mail_status = models.CharField(_("mail"), max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING)
-    mail_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    mail_claimed_at = models.DateTimeField(null=True, blank=True)
-    mail_sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    mail_error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key"),
-        ]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.title
-
-
-class MailTemplate(models.Model):
-    """The wording of a kind of letter, editable by methodists in the back office.
-
-    Subject and texts are Django templates with a few placeholders: {{ user }}, {{ title }},
-    {{ body }}, {{ link }}, and what the kind passes, e.g. {{ institution }}, {{ deadline }}.
-    Without a template for its kind a letter uses the notification's own title and text.
-    """
-
-    district_path = boundary.INSTALLATION
-
-    kind = models.CharField(_("kind of letter"), max_length=60, unique=True)
-    description = models.CharField(_("when it is sent"), max_length=300, blank=True)
-    subject = models.CharField(_("subject"), max_length=300)
-    text = models.TextField(_("text"))
-    html = models.TextField(_("HTML text"), blank=True, help_text=_("Optional; the plain text is used when empty."))
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    class Meta:
-        verbose_name = _("mail template")
-        verbose_name_plural = _("mail templates")
-        ordering = ["kind"]
-
-    def __str__(self):
-        return self.description or self.kind
-
-
-class ReminderSetting(models.Model):
-    """A district's default reminder offsets for one kind of deadline (days before; negative: after)."""
-
-    district_path = "district"
-
-    district = models.ForeignKey(District, models.CASCADE, related_name="reminder_settings", verbose_name=_("district"))
-    kind = models.CharField(_("kind of deadline"), max_length=40)
-    offsets = models.CharField(
-        _("days before the deadline"),
-        max_length=100,
-        help_text=_("Comma-separated days before the deadline; a negative number is days after it, e.g. «7, 1, -1»."),
-    )
-
-    class Meta:
-        verbose_name = _("reminder setting")
-        verbose_name_plural = _("reminder settings")
-        constraints = [models.UniqueConstraint(fields=["district", "kind"], name="reminder_setting_unique")]
-
-    def __str__(self):
-        return f"{self.kind}: {self.offsets}"
-
-
-class ExportJob(models.Model):
-    """A file (PDF, XLSX) made in the background for one user, kept for a while."""
-
-    district_path = "user__roles__district"
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("being made")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
-
-    user = models.ForeignKey(User, models.CASCADE, related_name="export_jobs", verbose_name=_("user"))
-    name = models.CharField(_("export"), max_length=80)
-    params = models.JSONField(_("parameters"), default=dict, blank=True)
-    title = models.CharField(_("title"), max_length=300)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    file = models.FileField(_("file"), upload_to=PrivatePath("exports"), blank=True)
-    filename = models.CharField(_("file name"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("export")
-        verbose_name_plural = _("exports")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return self.title

@@ -139,6 +139,3 @@ def manages_person(user, person=None):
 
 grant_model_perms("accounts", "user", view=is_superuser | manages_person, delete=is_superuser)
 grant_model_perms("accounts", "roleassignment", view=back_office)
-grant_model_perms("accounts", "remindersetting", view=back_office)
-grant_model_perms("accounts", "mailtemplate", view=back_office)
-grant_model_perms("accounts", "notification", view=back_office, change=is_superuser)

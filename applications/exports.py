@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innovation_portal import exports as background
+from exports import registry as background
 from innovation_portal.pdf import render_pdf
 from innovation_portal.spreadsheets import XLSX_TYPE as XLSX_TYPE  # the views answer with it
 from innovation_portal.spreadsheets import Sheet, xlsx
@@ -72,7 +72,7 @@ def registry_xlsx(awards):
     return xlsx([Sheet(_("Registry"), headers, rows, widths=[6, 22, 30, 32, 14, 50, 12, 12, 28, 14, 12])])
 
 
-# --- Made in the background (innovation_portal.exports) -----------------------------------
+# --- Made in the background (exports.registry) -----------------------------------
 #
 # The same files as the direct downloads, for long lists; the rules are the pages' rules.
 

@@ -1,4 +1,4 @@
-"""Deadlines of calls that remind coordinators by themselves (see innovation_portal.reminders).
+"""Deadlines of calls that remind coordinators by themselves (see notifications.reminders).
 
 * «call_closing» / «annual_report»: a call's closing, to the coordinators of every eligible
   institution that has not handed anything in yet (all active institutions of the district
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innovation_portal import reminders
+from notifications import reminders
 
 from .models import Application, Call
 from .selectors import awaited, end_of_day

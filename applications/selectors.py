@@ -14,11 +14,23 @@ from .models import (
     Application,
     Call,
     CallQuestion,
+    ExperienceRow,
     Extension,
+    RoadmapEvent,
+    SourceRow,
+    StaffRow,
     StatusAward,
 )
 
 Role = RoleAssignment.Role
+
+# The application's tables: {key: (row model, the columns a snapshot or a copy carries)}.
+ROW_MODELS = {
+    "experience": (ExperienceRow, ["order", "project", "years", "works"]),
+    "staff": (StaffRow, ["order", "full_name", "position", "degree", "works"]),
+    "sources": (SourceRow, ["order", "title", "annotation"]),
+    "roadmap": (RoadmapEvent, ["order", "section", "name", "timeframe", "audience", "planned_result"]),
+}
 
 
 def visible_applications(user):
@@ -258,8 +270,6 @@ def _field_labels(call):
 def snapshot_changes(call, old, new):
     """Readable lines «label: old → new», and rows added or removed per table, between two snapshots."""
     from django.utils.translation import gettext as _
-
-    from .services import ROW_MODELS
 
     labels, table_titles = _field_labels(call)
     lines = []

@@ -16,22 +16,18 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as selectors_of_people
 from accounts.models import RoleAssignment
-from accounts.notify import notify
 from accounts.selectors import methodists_of
 from innovation_portal.workflow import TransitionError
 from innovation_portal.years import parse_period
+from notifications.notify import notify
 
-from . import selectors
+from . import selectors, signals
 from .completeness import missing_items
 from .models import (
     Application,
     ApplicationEvent,
     Call,
-    ExperienceRow,
     Extension,
-    RoadmapEvent,
-    SourceRow,
-    StaffRow,
     StatusAward,
     TechnicalCheck,
 )
@@ -75,14 +71,6 @@ COPIED_FIELDS = [
     "summary",
     "speakers",
 ]
-ROW_MODELS = {
-    "experience": (ExperienceRow, ["order", "project", "years", "works"]),
-    "staff": (StaffRow, ["order", "full_name", "position", "degree", "works"]),
-    "sources": (SourceRow, ["order", "title", "annotation"]),
-    "roadmap": (RoadmapEvent, ["order", "section", "name", "timeframe", "audience", "planned_result"]),
-}
-
-
 # --- who is told --------------------------------------------------------------------------
 
 
@@ -210,7 +198,7 @@ def copy_into(application, source, *, by):
             changed.append(attr)
     if changed:
         application.save(update_fields=[*changed, "updated_at"])
-    for model, fields in ROW_MODELS.values():
+    for model, fields in selectors.ROW_MODELS.values():
         if model.objects.filter(application=application).exists():
             continue
         model.objects.bulk_create(
@@ -344,7 +332,7 @@ def snapshot_of(application):
         value = getattr(application, name)
         fields[name] = "" if value is None else str(value)
     tables = {}
-    for key, (model, columns) in ROW_MODELS.items():
+    for key, (model, columns) in selectors.ROW_MODELS.items():
         shown = [c for c in columns if c != "order"]
         tables[key] = [
             " · ".join(str(getattr(row, c)) for c in shown if getattr(row, c) not in (None, ""))
@@ -361,10 +349,10 @@ def snapshot_of(application):
 def resubmit_to_council(application, *, by, now):
     """A revised application a council returned: → under expertise, back on the council's agenda.
 
-    The agenda is the expertise's (expertise.services.back_on_agenda, which says which meeting
-    is chosen); the coordinators and the methodists are told where the application is now.
+    The agenda is the expertise's: it answers the `back_to_council` signal (expertise builds on
+    applications, not the reverse) with the agenda item it made, or None; the coordinators and
+    the methodists are told where the application is now.
     """
-    from expertise.services import back_on_agenda  # expertise builds on applications, not the reverse
 
     call = application.call
     move(
@@ -375,7 +363,8 @@ def resubmit_to_council(application, *, by, now):
         updates={"submitted_at": now, "back_to_council": False},
         snapshot=snapshot_of(application),
     )
-    item = back_on_agenda(application)
+    answers = [item for _receiver, item in signals.back_to_council.send(sender=Application, application=application)]
+    item = next((answer for answer in answers if answer is not None), None)
     if item is not None:
         where = _("It is on the agenda of %(meeting)s.") % {"meeting": item.meeting}
     else:

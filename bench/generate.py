@@ -228,7 +228,7 @@ class Generator:
             for e in self.experts
         ]
         RoleAssignment.objects.bulk_create(self.count("roles", roles))
-        from accounts.models import Notification
+        from notifications.models import Notification
 
         notifications = [
             Notification(

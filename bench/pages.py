@@ -104,8 +104,8 @@ def pages():
         # --- accounts / home
         Page("home", "coordinator", lambda c: _reverse("home"), lambda c: None, "detail", "coordinator"),
         Page("home", "methodist", lambda c: _reverse("home"), lambda c: None, "detail", "methodist"),
-        Page("accounts:notifications", "coordinator", lambda c: _reverse("accounts:notifications"), lambda c: None),
-        Page("accounts:export_list", "methodist", lambda c: _reverse("accounts:export_list"), lambda c: None),
+        Page("notifications:list", "coordinator", lambda c: _reverse("notifications:list"), lambda c: None),
+        Page("exports:list", "methodist", lambda c: _reverse("exports:list"), lambda c: None),
         # --- plans
         Page("plans:list", "anonymous", lambda c: _reverse("plans:list"), count(lambda c: Plan.objects.all())),
         Page(

@@ -7,7 +7,12 @@ class ExpertiseConfig(AppConfig):
     verbose_name = _("Expertise")
 
     def ready(self):
+        from applications.signals import back_to_council
         from innovation_portal import navigation
+
+        from . import services
+
+        back_to_council.connect(services.answer_back_to_council, dispatch_uid="expertise.back_on_agenda")
         from innovation_portal.navigation import NavEntry
 
         navigation.register(

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innovation_portal import exports as background
+from exports import registry as background
 from innovation_portal.spreadsheets import XLSX_TYPE as XLSX_TYPE  # the views answer with it
 from innovation_portal.spreadsheets import Sheet, xlsx
 
@@ -90,7 +90,7 @@ def protocol_pdf(meeting):
     )
 
 
-# --- Made in the background (innovation_portal.exports): the same files, with a progress bar.
+# --- Made in the background (exports.registry): the same files, with a progress bar.
 
 
 def _call_for(user, params):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from innovation_portal import reminders
+from notifications import reminders
 
 from .models import Assignment
 

@@ -21,11 +21,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment, User
-from accounts.notify import notify
 from applications import services as applications
 from applications.models import Application, Call
 from innovation_portal.importing import decode_text
 from innovation_portal.workflow import TransitionError
+from notifications.notify import notify
 
 from . import planning
 from .models import (
@@ -655,6 +655,11 @@ def record_decisions(meeting, formset, *, by):
     if meeting.status == MStatus.DRAFT and meeting.agenda.exclude(decision="").exists():
         set_meeting_status(meeting, MStatus.HELD, by=by)
     return meeting
+
+
+def answer_back_to_council(sender, *, application, **kwargs):
+    """The receiver of applications.signals.back_to_council."""
+    return back_on_agenda(application)
 
 
 def back_on_agenda(application, today=None):

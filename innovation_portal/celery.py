@@ -51,12 +51,12 @@ app.conf.update(
 # The schedule. django-celery-beat copies it into the database on start, where methodists'
 # administrators can change times in the back office; every task here is safe to run twice.
 app.conf.beat_schedule = {
-    "send-reminders": {"task": "accounts.send_reminders", "schedule": crontab(minute=5)},
-    "send-pending-mail": {"task": "accounts.send_pending_mail", "schedule": crontab(minute="*/10")},
-    "weekly-digest": {"task": "accounts.weekly_digest", "schedule": crontab(hour=8, minute=0, day_of_week=1)},
-    "purge-exports": {"task": "accounts.purge_exports", "schedule": crontab(hour=3, minute=30)},
+    "send-reminders": {"task": "notifications.send_reminders", "schedule": crontab(minute=5)},
+    "send-pending-mail": {"task": "notifications.send_pending_mail", "schedule": crontab(minute="*/10")},
+    "weekly-digest": {"task": "notifications.weekly_digest", "schedule": crontab(hour=8, minute=0, day_of_week=1)},
+    "purge-exports": {"task": "exports.purge_exports", "schedule": crontab(hour=3, minute=30)},
     # Long jobs whose worker died are otherwise redelivered only after the visibility timeout.
-    "resume-stale-exports": {"task": "accounts.resume_stale_exports", "schedule": crontab(minute="*/10")},
+    "resume-stale-exports": {"task": "exports.resume_stale_exports", "schedule": crontab(minute="*/10")},
     "purge-plan-import-uploads": {"task": "plans.purge_import_uploads", "schedule": crontab(hour=3, minute=45)},
     "resume-stale-builds": {"task": "publications.tasks.resume_stale_builds", "schedule": crontab(minute="*/10")},
     # Reviews of ended expertises and decided applications are closed formally.

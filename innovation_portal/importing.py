@@ -65,9 +65,10 @@ class VerboseNameResourceMixin:
 
 
 def _accounts():
-    from accounts.models import District, RoleAssignment
+    # By name: the helpers here sit below the apps and do not import them.
+    from django.apps import apps
 
-    return District, RoleAssignment
+    return apps.get_model("accounts", "District"), apps.get_model("accounts", "RoleAssignment")
 
 
 class BoundaryResourceMixin:

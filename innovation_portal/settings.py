@@ -49,12 +49,14 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "accounts",
+    "notifications",
+    "exports",
     "plans",
     "applications",
     "expertise",
     "ratings",
     "publications",
-    "innovation_portal.reports",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innovation_portal import exports as background
+from exports import registry as background
 from innovation_portal.pdf import render_pdf
 from innovation_portal.spreadsheets import Line, Sheet, xlsx
 
@@ -273,7 +273,7 @@ def plan_ics(plan):
     return calendar_ics(f"{plan.district.short_name}: {Plan.Kind(plan.kind).label} {plan.period_label}", items)
 
 
-# --- Made in the background (innovation_portal.exports) -----------------------------------
+# --- Made in the background (exports.registry) -----------------------------------
 #
 # The same files as the direct downloads above, for a large plan: the user presses the
 # button, watches the progress bar and downloads when ready. The rules are the pages' rules.

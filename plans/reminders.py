@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innovation_portal import reminders
+from notifications import reminders
 
 from .models import Plan, PlanItem
 

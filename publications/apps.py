@@ -10,6 +10,8 @@ class PublicationsConfig(AppConfig):
         from innovation_portal import navigation
         from innovation_portal.navigation import NavEntry
 
+        from . import tasks  # noqa: F401 - registers the tasks, which services queue by name
+
         navigation.register(
             NavEntry(_("Collections"), "publications:index", order=50),
             NavEntry(_("My articles"), "publications:my_articles", permission="publications.write_articles", order=51),

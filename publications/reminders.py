@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from innovation_portal import reminders
+from notifications import reminders
 
 from .models import Article, Collection
 

@@ -8,6 +8,7 @@ change status only in `change_collection_status`.
 import logging
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment, User
-from accounts.notify import notify
 from innovation_portal.workflow import TransitionError
+from notifications.notify import notify
 
 from . import book
 from .models import (
@@ -394,8 +395,6 @@ def delete_section(section):
 @transaction.atomic
 def request_build(collection, *, by):
     """Queue a new version of the book; the Celery task builds it after commit."""
-    from .tasks import build_book
-
     if not collection.articles.filter(state=S.ACCEPTED).exists():
         raise TransitionError(_("There are no accepted articles to put in the book."))
     busy = Q(state=BookBuild.State.QUEUED) | Q(state=BookBuild.State.RUNNING, started_at__gte=stale_before())
@@ -404,7 +403,8 @@ def request_build(collection, *, by):
     Collection.objects.select_for_update().filter(pk=collection.pk).first()
     version = (collection.builds.aggregate(m=Max("version"))["m"] or 0) + 1
     build = BookBuild.objects.create(collection=collection, version=version, requested_by=by)
-    transaction.on_commit(lambda: build_book.delay(build_id=build.pk))
+    # By name: tasks.py imports this module, not the other way round.
+    transaction.on_commit(lambda: current_app.tasks["publications.tasks.build_book"].delay(build_id=build.pk))
     return build
 
 

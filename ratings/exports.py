@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
-from innovation_portal import exports as background
+from exports import registry as background
 from innovation_portal.pdf import render_pdf
 from innovation_portal.spreadsheets import Line, Sheet, xlsx
 
@@ -70,7 +70,7 @@ def interviews_ics(slots, name):
     return calendar.to_ical()
 
 
-# --- Made in the background (innovation_portal.exports) -----------------------------------
+# --- Made in the background (exports.registry) -----------------------------------
 
 
 def _campaign(user, params):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Institution
 from innovation_portal.files import FileValidator, PrivatePath
-from innovation_portal.reminders import validate_offsets
 from innovation_portal.workflow import StateChange, Workflow
 from innovation_portal.years import validate_academic_year
+from notifications.reminders import validate_offsets
 
 
 class RatingCampaign(models.Model):

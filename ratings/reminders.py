@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Institution
-from innovation_portal import reminders
+from notifications import reminders
 
 from .models import RatingCampaign, RatingCard
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Institution
-from accounts.notify import notify
 from accounts.selectors import coordinators_of, methodists_of
 from innovation_portal.workflow import TransitionError
+from notifications.notify import notify
 
 from . import sources
 from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry, RatingHistory, RatingResult

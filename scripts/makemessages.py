@@ -10,7 +10,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "plans", "applications", "expertise", "ratings", "publications"]
+APPS = [
+    "accounts",
+    "notifications",
+    "exports",
+    "plans",
+    "applications",
+    "expertise",
+    "ratings",
+    "publications",
+    "reports",
+]
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovation_portal.settings")

@@ -9,8 +9,8 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 # Tasks the README names that run when someone acts, not on the clock.
 QUEUED_BY_ACTIONS = {
-    "accounts.send_notification_mail",
-    "accounts.run_export",
+    "notifications.send_notification_mail",
+    "exports.run_export",
     "accounts.healthcheck",
     "publications.tasks.build_book",
 }

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from innovation_portal.files import FileValidator, PrivatePath
-from innovation_portal.reminders import validate_offsets
 from innovation_portal.years import validate_academic_year
+from notifications.reminders import validate_offsets
 
 
 class Call(models.Model):

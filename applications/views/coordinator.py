@@ -21,7 +21,7 @@ from ..completeness import missing_items
 from ..document import document
 from ..forms import ApplicationForm, AttachmentForm, ExtensionRequestForm, QuestionsForm, table_formsets
 from ..layouts import heading_for, layout_for
-from ..models import Application, CallFile, ExtensionRequest
+from ..models import Application, CallFile, ExtensionRequest, RoadmapEvent
 from .common import get_application, get_call, visible_calls
 
 
@@ -198,7 +198,7 @@ def _editor_context(application, form, formsets, questions_form, attachment_form
             if table.key == "roadmap":
                 tables.extend(
                     {"key": f"roadmap{value}", "title": label, "formset": formsets[f"roadmap{value}"]}
-                    for value, label in services.RoadmapEvent.Section.choices
+                    for value, label in RoadmapEvent.Section.choices
                 )
             else:
                 tables.append({"key": table.key, "title": table.title, "formset": formsets[table.key]})

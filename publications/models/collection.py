@@ -3,9 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
-from innovation_portal.reminders import validate_offsets
 from innovation_portal.workflow import StateChange, Workflow
 from innovation_portal.years import validate_academic_year
+from notifications.reminders import validate_offsets
 
 
 class Series(models.Model):

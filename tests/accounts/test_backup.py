@@ -5,7 +5,9 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import ExportJob, Institution, Notification, User
+from accounts.models import Institution, User
+from exports.models import ExportJob
+from notifications.models import Notification
 from tests.factories import InstitutionFactory
 
 

@@ -50,9 +50,9 @@ MADE_BY_PAGES = Expect(add=403, delete=403, superuser_add=403)
 MODELS = {
     "accounts.district": Expect(add=403, delete=403),
     "accounts.institution": Expect(imports=True, exports=True),
-    "accounts.mailtemplate": Expect(change=403, delete=403),
-    "accounts.notification": Expect(add=403, delete=403, superuser_add=403),
-    "accounts.remindersetting": Expect(),
+    "notifications.mailtemplate": Expect(change=403, delete=403),
+    "notifications.notification": Expect(add=403, delete=403, superuser_add=403),
+    "notifications.remindersetting": Expect(),
     "accounts.user": Expect(delete=403),
     "applications.application": Expect(add=403, delete=403),
     "applications.applicationevent": READ_ONLY,

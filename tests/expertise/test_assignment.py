@@ -7,11 +7,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Notification
 from applications.models import Application, ApplicationEvent
 from expertise import services
 from expertise.models import Assignment, ConflictDeclaration, ExpertProfile
 from innovation_portal.workflow import TransitionError
+from notifications.models import Notification
 from tests.factories import InstitutionFactory
 
 from .factories import application_in_expertise, assign, expert, expertise_call

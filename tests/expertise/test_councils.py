@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.models import Notification
 from applications.models import Application, Call, StatusAward
 from expertise import services
 from expertise.models import AgendaItem, CouncilMeeting, Presentation, Review
 from innovation_portal.workflow import TransitionError
+from notifications.models import Notification
 from tests.factories import InstitutionFactory, Role, UserFactory, with_role
 
 from .factories import application_in_expertise, assign, expert, expertise_call, meeting, scores_of
@@ -214,23 +214,21 @@ def test_the_protocol_and_the_ranking_are_made_in_the_background(
     import openpyxl
     from pypdf import PdfReader
 
-    from accounts.models import ExportJob
+    from exports.models import ExportJob
 
     call, council, winner, loser, returned, _assignment = session
     _decide(council, winner, "award", "Высокие оценки", votes=(2, 0, 0))
     client = login(world.users.methodist)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("accounts:export_start"), {"name": "expertise.protocol_pdf", "meeting": council.pk})
-        client.post(reverse("accounts:export_start"), {"name": "expertise.results_xlsx", "call": call.pk})
+        client.post(reverse("exports:start"), {"name": "expertise.protocol_pdf", "meeting": council.pk})
+        client.post(reverse("exports:start"), {"name": "expertise.results_xlsx", "call": call.pk})
     protocol, ranking = ExportJob.objects.order_by("pk")
     assert (protocol.state, ranking.state) == ("done", "done")
-    pdf = b"".join(client.get(reverse("accounts:export_download", args=[protocol.pk])).streaming_content)
+    pdf = b"".join(client.get(reverse("exports:download", args=[protocol.pk])).streaming_content)
     assert "ПРОТОКОЛ № 7" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    xlsx = b"".join(client.get(reverse("accounts:export_download", args=[ranking.pk])).streaming_content)
+    xlsx = b"".join(client.get(reverse("exports:download", args=[ranking.pk])).streaming_content)
     assert "ГБОУ лицей № 590" in str(list(openpyxl.load_workbook(io.BytesIO(xlsx)).active.values))
     # A coordinator cannot start either.
     coordinator = login(world.users.coordinator)
-    response = coordinator.post(
-        reverse("accounts:export_start"), {"name": "expertise.protocol_pdf", "meeting": council.pk}
-    )
+    response = coordinator.post(reverse("exports:start"), {"name": "expertise.protocol_pdf", "meeting": council.pk})
     assert response.status_code == 404

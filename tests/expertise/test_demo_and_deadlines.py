@@ -6,12 +6,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Notification
 from applications.models import Application, StatusAward
 from expertise import reminders as expertise_reminders
 from expertise import selectors
 from expertise.models import Assignment, CouncilMeeting, Review
-from innovation_portal import due, reminders
+from innovation_portal import due
+from notifications import reminders
+from notifications.models import Notification
 
 from .factories import application_in_expertise, assign
 

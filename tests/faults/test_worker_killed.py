@@ -27,11 +27,11 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Notification
-from accounts.notify import claim_for_sending
-from accounts.tasks import send_notification_mail, send_reminders
-from innovation_portal import reminders
 from innovation_portal.celery import app
+from notifications import reminders
+from notifications.models import Notification
+from notifications.notify import claim_for_sending
+from notifications.tasks import send_notification_mail, send_reminders
 from publications import services
 from publications.models import ArticlePdf, BookBuild, Collection
 from publications.tasks import build_book

@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 
 from innovation_portal.celery import app
-from innovation_portal.reminders import Deadline, coordinators_by_institution, source
+from notifications.reminders import Deadline, coordinators_by_institution, source
 
 app.conf.update(
     broker_transport_options={"visibility_timeout": 4, "unacked_restore_interval": 1, "unacked_restore_throttle": 1},

@@ -1,7 +1,7 @@
 import pytest
 
-from accounts.models import Notification
 from innovation_portal.workflow import TransitionError, transition
+from notifications.models import Notification
 
 # Notification's mail status stands in for a stateful model: the mechanism is generic.
 S = Notification.MailStatus

@@ -13,10 +13,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from accounts.models import ExportJob, Notification
-from accounts.tasks import run_export, send_notification_mail, send_pending_mail
+from exports.models import ExportJob
+from exports.tasks import run_export
 from innovation_portal.celery import app
-from innovation_portal.reminders import send_reminders
+from notifications.models import Notification
+from notifications.reminders import send_reminders
+from notifications.tasks import send_notification_mail, send_pending_mail
 from ratings.models import RatingCampaign
 from tests.applications.factories import AwardFactory, CallFactory
 from tests.plans.factories import make_item, make_plan, make_section
@@ -41,15 +43,15 @@ def test_a_real_worker_makes_the_annual_report_while_the_progress_bar_polls(clie
     data = populate(world, rows=2)
     client.force_login(world.users.district_office)
     response = client.post(
-        reverse("accounts:export_start"),
+        reverse("exports:start"),
         {"name": "reports.annual_pdf", "district": world.district.pk, "year": data["year"]},
     )
     job = ExportJob.objects.get()
-    assert response["Location"] == reverse("accounts:export_detail", args=[job.pk])
+    assert response["Location"] == reverse("exports:detail", args=[job.pk])
     seen = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        status = client.get(reverse("accounts:export_detail", args=[job.pk]), HTTP_HX_REQUEST="true")
+        status = client.get(reverse("exports:detail", args=[job.pk]), HTTP_HX_REQUEST="true")
         job.refresh_from_db()
         seen.append(job.state)
         if job.state in (ExportJob.State.DONE, ExportJob.State.FAILED):
@@ -58,9 +60,9 @@ def test_a_real_worker_makes_the_annual_report_while_the_progress_bar_polls(clie
         time.sleep(0.3)
     assert job.state == ExportJob.State.DONE, job.message
     assert seen[0] in (ExportJob.State.QUEUED, ExportJob.State.RUNNING, ExportJob.State.DONE)
-    final = client.get(reverse("accounts:export_detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    final = client.get(reverse("exports:detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "100%" in final and "hx-trigger" not in final
-    download = client.get(reverse("accounts:export_download", args=[job.pk]))
+    download = client.get(reverse("exports:download", args=[job.pk]))
     text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
     assert "Ежегодный отчёт" in text
 
@@ -149,7 +151,7 @@ def test_letters_whose_task_was_lost_are_swept_up_once(world):
 def start(client, user, capture, **data):
     client.force_login(user)
     with capture(execute=True):
-        return client.post(reverse("accounts:export_start"), data)
+        return client.post(reverse("exports:start"), data)
 
 
 def finished(job):

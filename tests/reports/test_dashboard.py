@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from accounts.models import ExportJob
+from exports.models import ExportJob
 from tests.factories import Role, UserFactory, with_role
 
 from .factories import populate
@@ -140,25 +140,25 @@ def test_the_annual_report_is_made_in_the_background(client, world, django_captu
     client.force_login(world.users.district_office)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("accounts:export_start"),
+            reverse("exports:start"),
             {"name": "reports.annual_xlsx", "district": world.district.pk, "year": data["year"]},
         )
     job = ExportJob.objects.get()
-    assert response["Location"] == reverse("accounts:export_detail", args=[job.pk])
+    assert response["Location"] == reverse("exports:detail", args=[job.pk])
     assert job.state == ExportJob.State.DONE and job.title.startswith("Ежегодный отчёт")
-    download = client.get(reverse("accounts:export_download", args=[job.pk]))
+    download = client.get(reverse("exports:download", args=[job.pk]))
     assert "Реестр площадок" in load_workbook(io.BytesIO(b"".join(download.streaming_content))).sheetnames
 
 
 def test_a_background_report_of_another_district_is_refused(client, world):
     client.force_login(world.users.other_methodist)
     response = client.post(
-        reverse("accounts:export_start"), {"name": "reports.annual_pdf", "district": world.district.pk, "year": "x"}
+        reverse("exports:start"), {"name": "reports.annual_pdf", "district": world.district.pk, "year": "x"}
     )
     assert response.status_code == 404
     client.force_login(world.users.coordinator)
     response = client.post(
-        reverse("accounts:export_start"),
+        reverse("exports:start"),
         {"name": "reports.annual_pdf", "district": world.district.pk, "year": "2025/2026"},
     )
     assert response.status_code == 404

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from accounts.models import Notification, ReminderSetting
 from applications.models import Application, Call, Extension
-from innovation_portal.reminders import send_reminders
+from notifications.models import Notification, ReminderSetting
+from notifications.reminders import send_reminders
 from publications.models import Article
 from ratings.models import RatingCampaign, RatingCard
 from tests.applications.factories import ApplicationFactory, AwardFactory, CallFactory, StatusKindFactory
@@ -216,7 +216,7 @@ def test_sources_read_in_a_fixed_number_of_queries(world, django_assert_max_num_
         status_call(world)
         CollectionFactory(district=world.district, deadline=DUE)
         ArticleFactory(collection=CollectionFactory(district=world.district, deadline=DUE), institution=institution)
-    from innovation_portal import reminders
+    from notifications import reminders
 
     with django_assert_max_num_queries(20):
         deadlines = [d for source in reminders._sources for d in source(DAY_BEFORE)]

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
-from accounts.models import ExportJob
 from applications.models import Application
+from exports.models import ExportJob
 from publications.models import ArticlePdf, Collection
 from ratings.models import RatingEntry
 from tests.applications.factories import PDF, application_for, call_for
@@ -177,7 +177,7 @@ def test_someone_elses_export_is_not_found(world, login):
         user=world.users.methodist, name="applications.registry_xlsx", state=ExportJob.State.DONE, filename="r.xlsx"
     )
     job.file.save("r.xlsx", ContentFile(b"PK\x03\x04"))
-    path = reverse("accounts:export_download", args=[job.pk])
+    path = reverse("exports:download", args=[job.pk])
     for other in (world.users.other_methodist, world.users.district_office, world.users.coordinator):
         assert login(other).get(path).status_code == 404
 

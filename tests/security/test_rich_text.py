@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from accounts.models import MailTemplate
-from accounts.notify import notify
 from applications.models import Application
+from notifications.models import MailTemplate
+from notifications.notify import notify
 from publications import book, services
 from publications.models import Article
 from tests.applications.factories import application_for
@@ -98,7 +98,7 @@ def test_plain_text_fields_are_escaped_on_every_page_that_shows_them(world, logi
         reverse("publications:article_detail", args=[article.pk]),
         reverse("publications:my_articles"),
         reverse("ratings:card", args=[card.pk]),
-        reverse("accounts:notifications"),
+        reverse("notifications:list"),
     ]
     for path in pages:
         html = client.get(path).content.decode()

@@ -1,0 +1,52 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+from .models import ExportJob
+
+
+@shared_task(name="exports.run_export")
+def run_export(*, job_id):
+    if not services.claim(job_id):
+        return
+    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None:
+        return
+    services.run(job)
+
+
+@shared_task(name="exports.purge_exports")
+def purge_exports():
+    return services.purge()
+
+
+@shared_task(name="exports.resume_stale_exports")
+def resume_stale_exports():
+    """Re-send exports whose message was lost or whose worker died (the claim ignores duplicates)."""
+    now = timezone.now()
+    stuck = ExportJob.objects.filter(state=ExportJob.State.QUEUED, created_at__lt=now - timedelta(minutes=10)) | (
+        ExportJob.objects.filter(state=ExportJob.State.RUNNING, started_at__lt=now - services.STALE)
+    )
+    ids = list(stuck.values_list("pk", flat=True)[:200])
+    for pk in ids:
+        run_export.delay(job_id=pk)
+    return len(ids)
+
+
+# The names these tasks had while they lived in accounts: messages queued before the move
+# still resolve, and are handed on to the task under its new name.
+@shared_task(name="accounts.run_export")
+def _old_run_export(*, job_id):
+    run_export.delay(job_id=job_id)
+
+
+@shared_task(name="accounts.purge_exports")
+def _old_purge_exports():
+    return purge_exports()
+
+
+@shared_task(name="accounts.resume_stale_exports")
+def _old_resume_stale_exports():
+    return resume_stale_exports()
