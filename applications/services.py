@@ -104,6 +104,7 @@ def move(application, to, *, by, reason="", updates=None, tell=(), title="", bod
             notify(
                 tell,
                 kind=f"application_{to}",
+                obj=application,
                 title=title
                 or _("Application «%(call)s»: %(state)s")
                 % {"call": application.call, "state": application.get_state_display()},
@@ -545,6 +546,7 @@ def grant_extension(call, institution, *, until, by, reason=""):
     notify(
         coordinators_of(institution),
         kind="call_extension",
+        obj=call,
         title=_("Deadline extended: «%s»") % call,
         body=_("You may submit until %s.") % date_format(timezone.localtime(until), "j E Y, H:i"),
         url=reverse("applications:call", args=[call.pk]),

@@ -225,6 +225,7 @@ def _tell_experts(assignments):
         notify(
             [expert],
             kind="expertise_assigned",
+            obj=items[0],
             title=_("You have new applications to review: %d") % len(items),
             body=lines,
             url=reverse("expertise:mine"),
@@ -438,6 +439,7 @@ def remove_assignment(assignment, *, by):
     notify(
         [assignment.expert],
         kind="expertise_unassigned",
+        obj=assignment,
         title=_("An application has been taken off your list: %s") % assignment.application.call,
         url=reverse("expertise:mine"),
     )
@@ -471,6 +473,7 @@ def decline(assignment, *, by, reason, conflict=False):
     notify(
         applications.methodists_of(call.district_id),
         kind=f"expertise_{to}",
+        obj=call,
         title=(
             _("Conflict of interest declared: %(expert)s, %(institution)s")
             if conflict
@@ -613,6 +616,7 @@ def schedule_presentation(application, *, starts_at, place, minutes=10, note="",
     notify(
         applications.coordinators_of(application.institution),
         kind="expertise_presentation",
+        obj=application,
         title=_("Public presentation: %s") % application.call,
         body=_("Your presentation: %(when)s, %(place)s.")
         % {"when": date_format(timezone.localtime(starts_at), "j E Y, H:i"), "place": place},

@@ -1,10 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from innovation_portal.admin import DistrictScopedAdmin
+from innovation_portal.admin import DistrictScopedAdmin, methodist_district_ids
 
-from . import reminders
+from . import kinds, letters, reminders, services
 from .models import MailTemplate, Notification, ReminderSetting
 
 
@@ -31,19 +34,86 @@ class ReminderSettingAdmin(DistrictScopedAdmin):
     list_filter = ("district",)
 
 
+class MailTemplateForm(forms.ModelForm):
+    """The kind as a list of Russian names; the placeholders of the letter listed as help.
+
+    The model's clean() compiles the template and tries it on the kind's sample data, so a
+    template that would fail is refused here with the error and its line.
+    """
+
+    kind = forms.ChoiceField(label=_("kind of letter"), choices=())
+
+    class Meta:
+        model = MailTemplate
+        fields = ("district", "kind", "description", "subject", "text", "html", "is_active")
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        if "text" not in self.fields:
+            return  # read-only (the installation's default, for a methodist): nothing to offer
+        self.fields["kind"].choices = [("", "---------"), *kinds.choices()]
+        codes = {self.instance.kind} if self.instance.pk else None
+        help_lines = format_html_join(
+            mark_safe("<br>"), "<code>{{{{ {} }}}}</code> — {}", letters.placeholder_help(codes)
+        )
+        self.fields["text"].help_text = format_html("{}<br>{}", _("Placeholders:"), help_lines)
+        if request is not None and not request.user.is_superuser:
+            # A methodist writes their district's wording; the installation's default is a superuser's.
+            self.fields["district"].required = True
+            self.fields["district"].empty_label = None
+
+
 @admin.register(MailTemplate)
 class MailTemplateAdmin(DistrictScopedAdmin):
-    list_display = ("kind", "description", "subject", "is_active")
-    search_fields = ("kind", "subject", "text")
+    """Methodists see the installation's defaults (read-only for them) and their districts' own templates."""
 
-    def get_queryset(self, request):
-        # Letters' wording is shared by the whole installation.
-        return admin.ModelAdmin.get_queryset(self, request)
+    form = MailTemplateForm
+    list_display = ("kind", "description", "district", "subject", "is_active")
+    list_filter = ("is_active", ("district", admin.EmptyFieldListFilter), "kind")
+    list_select_related = ("district",)
+    search_fields = ("kind", "subject", "text")
+    actions = ["copy_for_my_district"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class WithRequest(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, request=request, **inner)
+
+        return WithRequest
+
+    def get_changeform_initial_data(self, request):
+        """`?copy=<pk>`: a new template prefilled from an existing one (the default, usually)."""
+        initial = super().get_changeform_initial_data(request)
+        source = self.get_queryset(request).filter(pk=request.GET.get("copy") or 0).first()
+        if source is not None:
+            initial.update(
+                {field: getattr(source, field) for field in MailTemplateForm.Meta.fields if field != "district"}
+            )
+            district_ids = sorted(methodist_district_ids(request.user))
+            if district_ids:
+                initial["district"] = district_ids[0]
+        return initial
+
+    @admin.action(description=_("Create the district's template based on this one"), permissions=["add"])
+    def copy_for_my_district(self, request, queryset):
+        district_ids = methodist_district_ids(request.user)
+        if not district_ids:
+            self.message_user(request, _("You are not a methodist of any district."), messages.WARNING)
+            return None
+        made = services.copy_for_districts(list(queryset), district_ids)
+        if len(made) == 1:
+            return redirect("admin:notifications_mailtemplate_change", made[0].pk)
+        self.message_user(request, _("Templates created: %(count)d.") % {"count": len(made)}, messages.SUCCESS)
+        return None
 
 
 @admin.register(Notification)
 class NotificationAdmin(DistrictScopedAdmin):
     list_display = ("title", "user", "kind", "created_at", "mail_status", "mail_attempts", "read_at")
+    readonly_fields = ("template_error",)
     list_filter = ("mail_status", "kind")
     search_fields = ("title", "user__email", "user__full_name")
     list_select_related = ("user",)

@@ -1,12 +1,14 @@
 """Telling people things: notifications, the wording of letters, reminder offsets."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import District, User
-from innovation_portal import boundary
+
+from . import letters
 
 
 class Notification(models.Model):
@@ -41,6 +43,9 @@ class Notification(models.Model):
     mail_claimed_at = models.DateTimeField(null=True, blank=True)
     mail_sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     mail_error = models.TextField(_("error"), blank=True)
+    # Why the letter was not written from its template (it failed to render): it went out in
+    # the default wording instead. Shown to methodists in the back office.
+    template_error = models.TextField(_("template error"), blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -56,16 +61,28 @@ class Notification(models.Model):
 
 
 class MailTemplate(models.Model):
-    """The wording of a kind of letter, editable by methodists in the back office.
+    """The wording of a kind of letter, editable in the back office.
 
-    Subject and texts are Django templates with a few placeholders: {{ user }}, {{ title }},
-    {{ body }}, {{ link }}, and what the kind passes, e.g. {{ institution }}, {{ deadline }}.
-    Without a template for its kind a letter uses the notification's own title and text.
+    Subject and texts are Django templates with the placeholders of their kind
+    (notifications.kinds): {{ user }}, {{ title }}, {{ body }}, {{ link }}, and what the kind
+    passes, e.g. {{ institution }}, {{ deadline }}. A template without a district is the
+    installation's default (a superuser's to edit); a district's own template for a kind
+    overrides it for letters about that district's records. Without either a letter uses the
+    notification's own title and text.
     """
 
-    district_path = boundary.INSTALLATION
+    district_path = "district"  # nullable: the installation's defaults belong to no district
 
-    kind = models.CharField(_("kind of letter"), max_length=60, unique=True)
+    district = models.ForeignKey(
+        District,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mail_templates",
+        verbose_name=_("district"),
+        help_text=_("Empty: the installation's default wording, used where a district has none of its own."),
+    )
+    kind = models.CharField(_("kind of letter"), max_length=60)
     description = models.CharField(_("when it is sent"), max_length=300, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     text = models.TextField(_("text"))
@@ -75,10 +92,26 @@ class MailTemplate(models.Model):
     class Meta:
         verbose_name = _("mail template")
         verbose_name_plural = _("mail templates")
-        ordering = ["kind"]
+        ordering = ["kind", "district"]
+        constraints = [
+            # Two partial constraints rather than nulls_distinct, which SQLite lacks.
+            models.UniqueConstraint(
+                fields=["district", "kind"], condition=Q(district__isnull=False), name="mail_template_unique_district"
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(district__isnull=True), name="mail_template_unique_default"
+            ),
+        ]
 
     def __str__(self):
         return self.description or self.kind
+
+    @property
+    def is_default(self):
+        return self.district_id is None
+
+    def clean(self):
+        letters.check_template(self)
 
 
 class ReminderSetting(models.Model):

@@ -11,10 +11,14 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template import Context, Template
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from innovation_portal import boundary
+
+from . import kinds, letters
 from .models import MailTemplate, Notification
 
 log = logging.getLogger(__name__)
@@ -23,20 +27,25 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 
 
-def notify(users, *, kind, title, body="", url="", key=None, mail=True, context=None):
+def notify(users, *, kind, title, body="", url="", key=None, mail=True, context=None, district_id=None, obj=None):
     """Create a notification for each user (once per `key`, if given) and queue its letter.
 
-    When methodists have written a MailTemplate for `kind`, its subject and texts are used,
-    filled with `context` (plain values: institution, deadline, …) plus user, title, body
-    and link. Returns the notifications created; a user who already has one with this key
-    gets none.
+    `kind` must be registered in notifications.kinds (UnknownKind otherwise). The letter is
+    written from the MailTemplate of the district the letter is about (`district_id`, or the
+    district of `obj`, a record of the portal), else from the installation's default one,
+    filled with `context` (plain values: institution, deadline, …) plus user, title, body and
+    link. A template that fails to render is skipped for the next one (the district's, then
+    the default, then the notification's own title and text); the failure is logged and kept
+    on the notification for the back office. Returns the notifications created; a user who
+    already has one with this key gets none.
     """
-    template = MailTemplate.objects.filter(kind=kind, is_active=True).first()
+    kinds.get(kind)
+    if district_id is None and obj is not None:
+        district_id = boundary.district_id_of(obj)
+    templates = templates_for(kind, district_id)
     created = []
     for user in {u.pk: u for u in users if u is not None and u.is_active}.values():
-        subject, text, html = title, body, ""
-        if template is not None:
-            subject, text, html = render_template(template, user, title, body, url, context or {})
+        subject, text, html, from_template, problems = compose(templates, user, title, body, url, context or {})
         try:
             with transaction.atomic():
                 created.append(
@@ -47,7 +56,8 @@ def notify(users, *, kind, title, body="", url="", key=None, mail=True, context=
                         title=subject[:300],
                         body=text,
                         body_html=html,
-                        from_template=template is not None,
+                        from_template=from_template,
+                        template_error=problems,
                         url=url,
                         mail_status=Notification.MailStatus.PENDING
                         if mail and user.email
@@ -64,15 +74,31 @@ def notify(users, *, kind, title, body="", url="", key=None, mail=True, context=
     return created
 
 
-def render_template(template, user, title, body, url, context):
-    """Fill a methodist-written template; only plain strings reach it."""
+def templates_for(kind, district_id):
+    """The templates to try for a letter, in order: the district's own, then the installation's default."""
+    found = (
+        MailTemplate.objects.select_related("district")
+        .filter(kind=kind, is_active=True)
+        .filter(Q(district__isnull=True) | Q(district_id=district_id) if district_id else Q(district__isnull=True))
+    )
+    return sorted(found, key=lambda template: template.district_id is None)
+
+
+def compose(templates, user, title, body, url, context):
+    """(subject, text, html, from_template, problems): the first template that renders, else the plain wording."""
     values = {k: str(v) for k, v in context.items()}
     values.update(user=user.full_name, title=title, body=body, link=absolute_url(url) if url else "")
-    plain = Context(values, autoescape=False)
-    subject = " ".join(Template(template.subject).render(plain).split())
-    text = Template(template.text).render(plain)
-    html = Template(template.html).render(Context(values)) if template.html else ""
-    return subject, text, html
+    problems = []
+    for template in templates:
+        try:
+            subject, text, html = letters.render(template, values)
+        except Exception as error:  # noqa: BLE001 - a written template must never stop the change it tells of
+            where = template.district or _("installation default")
+            problems.append(f"«{template.kind}» ({where}): {letters.describe(error)}")
+            log.warning("Mail template %s (%s) failed: %s", template.pk, template.kind, error)
+            continue
+        return subject, text, html, True, "\n".join(problems)
+    return title, body, "", False, "\n".join(problems)
 
 
 def absolute_url(path):

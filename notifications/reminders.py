@@ -184,6 +184,7 @@ def send_reminders(now=None):
                     notify(
                         deadline.recipients,
                         kind=f"reminder.{deadline.kind}",
+                        district_id=deadline.district_id,
                         key=f"reminder:{deadline.key}:{offset}",
                         title=deadline.title,
                         body=body,

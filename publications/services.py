@@ -90,6 +90,7 @@ def reopen_deadline(collection, *, by, until, article=None, user=None, reason=""
     notify(
         [user or article.submitted_by],
         kind="publications.reopened",
+        obj=collection,
         title=_("The deadline for «%(collection)s» is reopened for you") % {"collection": collection.title},
         body=_("You may submit your article until %(until)s.") % {"until": local_until.strftime("%d.%m.%Y %H:%M")},
         url=_article_url(article) if article else reverse("publications:my_articles"),
@@ -191,7 +192,9 @@ def move(obj, to, *, by, reason="", updates=None, tell=(), title="", body=""):
     with transaction.atomic():
         Article.workflow.move(obj, to, by=by, reason=reason, history=ArticleEvent.writer(article=obj), updates=updates)
         if tell:
-            notify(list(tell), kind=f"publications.article.{to}", title=title, body=body, url=_article_url(obj))
+            notify(
+                list(tell), kind=f"publications.article.{to}", obj=obj, title=title, body=body, url=_article_url(obj)
+            )
     return obj
 
 
@@ -311,6 +314,7 @@ def add_comment(article, *, by, text, section=""):
     notify(
         [article.submitted_by],
         kind="publications.comment",
+        obj=article,
         title=_("The editor commented on «%(title)s»") % {"title": article.title},
         body=text,
         url=_article_url(article),
@@ -345,6 +349,7 @@ def _move_collection(collection, to, *, by, reason=""):
             notify(
                 tell,
                 kind="publications.published",
+                obj=collection,
                 title=_("The collection «%(title)s» is published") % {"title": collection.title},
                 url=reverse("publications:collection_public", args=[collection.pk]),
             )

@@ -78,6 +78,7 @@ def _move_campaign(campaign, to, *, by, reason=""):
         notify(
             coordinators_of(institution_ids),
             kind="rating_published",
+            obj=campaign,
             title=_("The innovation activity rating %(year)s is published") % {"year": campaign.academic_year},
             url=reverse("ratings:results", args=[campaign.pk]),
             key=f"rating-published-{campaign.pk}",
@@ -234,6 +235,7 @@ def submit_card(card, *, by, now=None):
     notify(
         methodists_of(card.campaign.district_id),
         kind="rating_card_submitted",
+        obj=card,
         title=_("Rating card submitted: %(institution)s") % {"institution": card.institution},
         url=reverse("ratings:verify", args=[card.pk]),
     )
@@ -289,6 +291,7 @@ def finish_verification(card, *, by):
     notify(
         coordinators_of([card.institution_id]),
         kind="rating_card_verified",
+        obj=card,
         title=title,
         body=str(card.institution),
         url=reverse("ratings:card", args=[card.pk]),
@@ -318,6 +321,7 @@ def appeal_card(card, appeals, *, by, now=None):
     notify(
         methodists_of(card.campaign.district_id),
         kind="rating_card_appealed",
+        obj=card,
         title=_("Appeal on a rating card: %(institution)s") % {"institution": card.institution},
         url=reverse("ratings:verify", args=[card.pk]),
     )
@@ -444,6 +448,7 @@ def book_slot(slot, institution, *, by, now=None):
             notify(
                 coordinators_of([institution.pk]) + methodists_of(slot.campaign.district_id),
                 kind="rating_interview_booked",
+                district_id=slot.campaign.district_id,
                 title=_("Interview booked: %(institution)s, %(when)s") % {"institution": institution, "when": when},
                 url=reverse("ratings:slot_ics", args=[slot.pk]),
             )

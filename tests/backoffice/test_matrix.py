@@ -50,7 +50,7 @@ MADE_BY_PAGES = Expect(add=403, delete=403, superuser_add=403)
 MODELS = {
     "accounts.district": Expect(add=403, delete=403),
     "accounts.institution": Expect(imports=True, exports=True),
-    "notifications.mailtemplate": Expect(change=403, delete=403),
+    "notifications.mailtemplate": Expect(actions=("copy_for_my_district",)),
     "notifications.notification": Expect(add=403, delete=403, superuser_add=403),
     "notifications.remindersetting": Expect(),
     "accounts.user": Expect(delete=403),

@@ -17,7 +17,13 @@ from tests.factories import UserFactory
 def test_notify_creates_a_notification_and_sends_one_letter(world, django_capture_on_commit_callbacks):
     user = world.users.coordinator
     with django_capture_on_commit_callbacks(execute=True):
-        notify([user], kind="test", title="Заявка возвращена", body="Исправьте раздел 2.", url="/applications/1/")
+        notify(
+            [user],
+            kind="application_returned",
+            title="Заявка возвращена",
+            body="Исправьте раздел 2.",
+            url="/applications/1/",
+        )
     notification = Notification.objects.get(user=user)
     assert notification.mail_status == Notification.MailStatus.SENT
     assert len(mail.outbox) == 1
@@ -32,20 +38,20 @@ def test_same_key_notifies_once(world, django_capture_on_commit_callbacks):
     user = world.users.coordinator
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            notify([user], kind="reminder", title="Срок через 7 дней", key="call:1:-7")
+            notify([user], kind="reminder.call_closing", title="Срок через 7 дней", key="call:1:-7")
     assert Notification.objects.filter(user=user).count() == 1
     assert len(mail.outbox) == 1
 
 
 def test_a_claimed_letter_is_not_sent_twice(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        (notification,) = notify([world.users.coordinator], kind="test", title="Письмо")
+        (notification,) = notify([world.users.coordinator], kind="application_returned", title="Письмо")
     send_notification_mail.apply(kwargs={"notification_id": notification.pk})  # a retried or duplicated task
     assert len(mail.outbox) == 1
 
 
 def test_a_letter_claimed_by_a_dead_worker_is_sent_after_a_while(world):
-    (notification,) = notify([world.users.coordinator], kind="test", title="Письмо", mail=True)
+    (notification,) = notify([world.users.coordinator], kind="application_returned", title="Письмо", mail=True)
     Notification.objects.filter(pk=notification.pk).update(
         mail_status=Notification.MailStatus.SENDING, mail_claimed_at=timezone.now() - timedelta(minutes=11)
     )
@@ -59,7 +65,7 @@ def test_a_letter_claimed_by_a_dead_worker_is_sent_after_a_while(world):
 
 
 def test_a_failed_send_is_recorded_and_retried(world):
-    (notification,) = notify([world.users.coordinator], kind="test", title="Письмо")
+    (notification,) = notify([world.users.coordinator], kind="application_returned", title="Письмо")
     down = smtplib.SMTPServerDisconnected("down")
     with (
         mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=down),
@@ -79,12 +85,12 @@ def test_a_failed_send_is_recorded_and_retried(world):
 
 def test_inactive_users_are_not_notified(world):
     ghost = UserFactory(email="ghost@example.org", is_active=False)
-    assert notify([ghost], kind="test", title="x") == []
+    assert notify([ghost], kind="application_returned", title="x") == []
 
 
 def test_notifications_page_lists_and_marks_read(client, world):
     user = world.users.coordinator
-    notify([user], kind="test", title="Первое", mail=False)
+    notify([user], kind="application_returned", title="Первое", mail=False)
     client.force_login(user)
     home = client.get(reverse("home")).content.decode()
     assert 'id="unread-count">1<' in home
@@ -97,7 +103,7 @@ def test_notifications_page_lists_and_marks_read(client, world):
 def test_notifications_page_queries_do_not_grow(client, world, django_assert_num_queries, rows):
     user = world.users.coordinator
     for index in range(rows):
-        notify([user], kind="test", title=f"Уведомление {index}", mail=False)
+        notify([user], kind="application_returned", title=f"Уведомление {index}", mail=False)
     client.force_login(user)
     # session, user, the list, marking read, the user's roles (menu), unread count in the menu
     with django_assert_num_queries(6):

@@ -90,7 +90,13 @@ def test_plain_text_fields_are_escaped_on_every_page_that_shows_them(world, logi
     article = article_for(world, title=SCRIPT, abstract=SCRIPT)
     card = CardFactory(campaign=campaign(world), institution=world.institution)
     EntryFactory(card=card, indicator=IndicatorFactory(campaign=card.campaign), title=SCRIPT, link="")
-    notify([world.users.coordinator], kind="test.xss", title=SCRIPT, body=f"{SCRIPT}\nвторая строка", mail=False)
+    notify(
+        [world.users.coordinator],
+        kind="application_returned",
+        title=SCRIPT,
+        body=f"{SCRIPT}\nвторая строка",
+        mail=False,
+    )
     client = login(world.users.coordinator)
     pages = [
         reverse("applications:detail", args=[application.pk]),
@@ -112,14 +118,14 @@ def test_plain_text_fields_are_escaped_on_every_page_that_shows_them(world, logi
 
 def test_letters_from_an_html_template_escape_the_values_filled_in(world):
     MailTemplate.objects.create(
-        kind="test.letter",
+        kind="application_submitted",
         subject="{{ title }}",
         text="{{ body }}",
         html="<p>Здравствуйте, {{ user }}!</p><p>{{ title }}</p><p>{{ body }}</p><p>{{ institution }}</p>",
     )
     (note,) = notify(
         [world.users.coordinator],
-        kind="test.letter",
+        kind="application_submitted",
         title=SCRIPT,
         body=SCRIPT,
         context={"institution": SCRIPT},
