@@ -5,20 +5,16 @@ Each is registered as a background export (exports.registry) with the parameters
 `district` (id) and `year` («2025/2026»); the dashboard also offers them directly.
 """
 
-from io import BytesIO
-
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from accounts.models import District
 from exports import registry as background
 from innovation_portal.pdf import render_pdf
+from innovation_portal.spreadsheets import Sheet, xlsx
 from innovation_portal.years import parse_period
 from plans.models import PlanItem
 
@@ -181,23 +177,8 @@ def articles_table(report):
 
 
 def workbook(tables):
-    """One sheet per table: a bold header row, then the rows."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, headers, rows in tables:
-        sheet = book.create_sheet(str(title)[:31])
-        sheet.append([str(h) for h in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in rows:
-            sheet.append(row)
-        for index in range(1, len(headers) + 1):
-            sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 2 else 18
-        sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """One sheet per table (innovation_portal.spreadsheets: bold frozen header, text never a formula)."""
+    return xlsx([Sheet(str(title), [str(h) for h in headers], rows) for title, headers, rows in tables])
 
 
 def annual_tables(report):

@@ -240,3 +240,16 @@ def test_the_rating_is_made_for_those_who_may_read_it(client, world, django_capt
     )
     rows = list(load_workbook(io.BytesIO(finished(ExportJob.objects.get()))).active.iter_rows(values_only=True))
     assert rows[2][2] == "ГБОУ лицей № 590"
+
+
+def test_the_reports_workbook_writes_typed_text_as_text():
+    """The district reports go through the one XLSX writer: a theme typed as a formula stays text."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.exports import workbook
+
+    content = workbook([("Реестр", ["Учреждение", "Тема"], [["ГБОУ № 1", '=HYPERLINK("http://x","y")']])])
+    cell = load_workbook(BytesIO(content))["Реестр"]["B2"]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x","y")'
