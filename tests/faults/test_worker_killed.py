@@ -230,7 +230,7 @@ def _kill_a_worker_mid_reminders(workers, people):
         180,
         "the second worker to finish the run and send the letters",
     )
-    assert re.search(r"Task accounts\.send_reminders\[\S+\] succeeded", workers.log_text("second")), (
+    assert re.search(r"Task notifications\.send_reminders\[\S+\] succeeded", workers.log_text("second")), (
         "the second worker ran the redelivered reminder run"
     )
     time.sleep(2)  # anything sent twice would arrive now

@@ -10,8 +10,13 @@ import os
 import time
 from datetime import timedelta
 
+import django
+
 from innovation_portal.celery import app
-from notifications.reminders import Deadline, coordinators_by_institution, source
+
+django.setup()  # the reminders engine reads the models: the app registry must be ready first
+
+from notifications.reminders import Deadline, coordinators_by_institution, source  # noqa: E402
 
 app.conf.update(
     broker_transport_options={"visibility_timeout": 4, "unacked_restore_interval": 1, "unacked_restore_throttle": 1},

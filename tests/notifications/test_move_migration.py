@@ -123,4 +123,4 @@ def test_the_old_task_names_still_run():
         "accounts.resume_stale_exports",
     ):
         assert old in names, old
-    assert current_app.tasks["accounts.send_pending_mail"].delay().get() == 0
+    assert current_app.tasks["accounts.send_pending_mail"].apply().result == 0
