@@ -3,7 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-APPS := accounts notifications exports plans applications expertise ratings publications reports
 
 .PHONY: run test lint lint-imports format bench demo messages install lock worker beat clean
 

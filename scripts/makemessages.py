@@ -10,17 +10,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "accounts",
-    "notifications",
-    "exports",
-    "plans",
-    "applications",
-    "expertise",
-    "ratings",
-    "publications",
-    "reports",
-]
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovation_portal.settings")
@@ -30,6 +19,11 @@ import django  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 django.setup()
+
+from django.apps import apps  # noqa: E402
+
+# The portal's own apps: the installed ones that live in this repository (each keeps a catalogue).
+APPS = [config.name for config in apps.get_app_configs() if Path(config.path).parent == ROOT]
 
 # `scripts/makemessages.py plans` refreshes one app's catalogue only (and not the project's),
 # so people working on different apps do not rewrite each other's catalogues.

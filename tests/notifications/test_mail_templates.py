@@ -6,6 +6,7 @@ import pathlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.urls import reverse
 
@@ -16,17 +17,8 @@ from notifications.notify import notify
 from tests.applications.factories import application_for
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = [
-    "accounts",
-    "notifications",
-    "exports",
-    "plans",
-    "applications",
-    "expertise",
-    "ratings",
-    "publications",
-    "reports",
-]
+# The portal's own apps: the installed ones that live in this repository.
+APPS = [config.name for config in django_apps.get_app_configs() if pathlib.Path(config.path).parent == ROOT]
 
 
 def default(kind="application_submitted", **fields):
