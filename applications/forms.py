@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import inlineformset_factory
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Institution
@@ -89,6 +90,10 @@ class RowFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        # A row's id is only a hint for save_formset(): a row saved by an autosave carries
+        # its new id on a form added in the browser, and a row removed elsewhere (another
+        # tab) must not fail the form with an invisible «select a valid choice».
+        form.fields["id"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
         for name, label in self.labels.items():
             if name in form.fields:
                 form.fields[name].label = label
@@ -138,22 +143,41 @@ def table_formsets(application, data=None):
 
 
 def save_formset(key, formset):
-    """Save a table keeping the on-screen order; roadmap rows take their section from the prefix."""
-    rows = formset.save(commit=False)
-    for obj in formset.deleted_objects:
-        obj.delete()
-    position = {id(form.instance): index for index, form in enumerate(formset.forms)}
-    for row in rows:
-        row.order = position.get(id(row), 0)
+    """Make the stored table what the page holds, in the on-screen order.
+
+    A row is matched to a stored one by the id it carries (a row added in the browser gets its
+    id from the autosave that first stored it); a stored row that the page no longer holds is
+    removed; blank rows added and never typed in are left out. Roadmap rows take their section
+    from the prefix. Returns the stored row id of each form of the page (None where none).
+    """
+    stored = {row.pk: row for row in formset.get_queryset()}
+    names = [name for name in formset.form._meta.fields if name in formset.forms[0].fields] if formset.forms else []
+    kept, ids, order = set(), [], 0
+    for form in formset.forms:
+        pk = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None
+        if formset._should_delete_form(form) or (pk is None and not form.has_changed()):
+            ids.append(None)
+            continue
+        row = stored.get(pk)
+        if row is None:
+            row = formset.model(**{formset.fk.name: formset.instance})
+        before = [getattr(row, name) for name in names] + [row.order, getattr(row, "section", None)]
+        construct_instance(form, row, fields=names)
+        row.order = order
         if key.startswith("roadmap"):
             row.section = int(key.removeprefix("roadmap"))
-        row.save()
-    for form in formset.forms:
-        # Rows only moved on screen are saved too, so the order sticks.
-        if form.instance.pk and form not in formset.deleted_forms and form.instance not in rows:
-            new_order = position[id(form.instance)]
-            if form.instance.order != new_order:
-                type(form.instance).objects.filter(pk=form.instance.pk).update(order=new_order)
+        if row.pk is None or before != [getattr(row, name) for name in names] + [
+            row.order,
+            getattr(row, "section", None),
+        ]:
+            row.save()
+        kept.add(row.pk)
+        ids.append(row.pk)
+        order += 1
+    for pk, row in stored.items():
+        if pk not in kept:
+            row.delete()
+    return ids
 
 
 class QuestionsForm(forms.Form):

@@ -197,8 +197,8 @@ def copy_into(application, source, *, by):
         if getattr(application, attr) in (None, "") and getattr(source, attr) not in (None, ""):
             setattr(application, attr, getattr(source, attr))
             changed.append(attr)
-    if changed:
-        application.save(update_fields=[*changed, "updated_at"])
+    application.revision += 1  # an open editor must not overwrite what was copied in
+    application.save(update_fields=[*changed, "updated_at", "revision"])
     for model, fields in selectors.ROW_MODELS.values():
         if model.objects.filter(application=application).exists():
             continue
@@ -568,21 +568,34 @@ def _require_editable(application):
 
 
 @transaction.atomic
-def save_draft(application, *, form, formsets=None, answers=None):
-    """Save what the coordinator typed: the fields, the tables and the answers (all optional)."""
+def save_draft(application, *, form, formsets=None, answers=None, based_on=None, by=None, fields=None):
+    """Save what the coordinator typed: the fields, the tables and the answers (all optional).
+
+    `based_on` is the revision the page was loaded at: when the application has been saved
+    since (another tab, another coordinator), nothing is written and `EditConflict` is raised
+    with what is stored now. `fields` limits the fields written (an autosave leaves out the
+    ones with errors). Returns {table key: [row id per form]} for the tables saved.
+    """
+    from .conflicts import EditConflict
     from .forms import save_formset
     from .models import Answer
 
     # Lock the row and check the state the database has, not the copy this request loaded:
     # an autosave still in flight when the coordinator pressed «Submit» must not write the
     # old «draft» state back over the submission.
-    current = type(application).objects.select_for_update().only("state").get(pk=application.pk)
+    current = type(application).objects.select_for_update().only("state", "revision").get(pk=application.pk)
     _require_editable(current)
-    construct_instance(form, application, fields=list(form.fields))
+    if based_on is not None and based_on != current.revision:
+        raise EditConflict(type(application).objects.select_related("saved_by").get(pk=application.pk))
+    names = list(form.fields) if fields is None else [name for name in fields if name in form.fields]
+    construct_instance(form, application, fields=names)
     application.state = current.state
-    application.save(update_fields=[*_model_fields(application, form.fields), "updated_at"])
+    application.revision = current.revision + 1
+    application.saved_by = by if by is not None else application.saved_by
+    application.save(update_fields=[*_model_fields(application, names), "updated_at", "revision", "saved_by"])
+    saved = {}
     for key, formset in (formsets or {}).items():
-        save_formset(key, formset)
+        saved[key] = save_formset(key, formset)
     for question, (value, upload) in (answers or {}).items():
         answer, _created = Answer.objects.get_or_create(application=application, question=question)
         if upload is not None:
@@ -592,7 +605,7 @@ def save_draft(application, *, form, formsets=None, answers=None):
         elif answer.value != value:
             answer.value = value
             answer.save(update_fields=["value"])
-    return application
+    return saved
 
 
 def add_attachment(application, *, kind, by, upload=None, video_url="", duration=None):

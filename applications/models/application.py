@@ -88,6 +88,12 @@ class Application(models.Model):
     back_to_council = models.BooleanField(_("returned by the council"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("saved"), auto_now=True)
+    # Every save of the content counts up; a save based on an older revision is refused
+    # (two tabs, two coordinators), so nothing is overwritten silently.
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("saved by")
+    )
 
     theme = models.CharField(_("theme"), max_length=500, blank=True)
 

@@ -16,7 +16,7 @@ from innovation_portal.pdf import render_pdf
 from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
-from .. import selectors, services
+from .. import conflicts, selectors, services
 from ..completeness import missing_items
 from ..document import document
 from ..forms import ApplicationForm, AttachmentForm, ExtensionRequestForm, QuestionsForm, table_formsets
@@ -245,12 +245,23 @@ def _wants_attachment(request):
     return bool(request.FILES.get("attach-file") or request.POST.get("attach-video_url", "").strip())
 
 
+def _table_titles(context):
+    return {table["key"]: table["title"] for section in context["sections"] for table in section["tables"]}
+
+
+def _revision(request):
+    value = request.POST.get("revision", "")
+    return int(value) if value.isdigit() else None
+
+
 @login_required
 def edit(request, pk):
     """The application editor: every section of the form, its tables and attachments, on one page.
 
     «Save» keeps a draft whatever is missing; «Submit» saves and then hands it in. Nothing
-    typed is lost: on an error the page comes back with what was sent.
+    typed is lost: on an error the page comes back with what was sent. A save based on an older
+    revision than the stored one (another tab, another coordinator) writes nothing and shows
+    both versions of everything that differs, to keep either, field by field.
     """
     application, refusal = _editable_application(request, pk)
     if refusal:
@@ -269,14 +280,31 @@ def edit(request, pk):
         application=application,
         prefix="attach",
     )
+    conflict = None
     if request.method == "POST":
         # Validate every part (no short-circuit), so that all errors show at once.
         tables_valid = [formset.is_valid() for formset in formsets.values()]
         forms_valid = form.is_valid() & all(tables_valid) & questions_form.is_valid()
         attachment_valid = not attachment_form.is_bound or attachment_form.is_valid()
-        if forms_valid and attachment_valid:
+        keys, chosen = conflicts.choices_from(request.POST)
+        if forms_valid and attachment_valid and len(chosen) < len(keys):
+            conflict = _conflict(application, form, formsets, questions_form, chosen)
+            messages.error(request, _("Choose which version to keep for each difference, then save again."))
+        elif forms_valid and attachment_valid:
+            answer_values = questions_form.answer_values()
+            saved_formsets = dict(formsets)
+            if chosen:
+                _keep_theirs(application, form, saved_formsets, answer_values, chosen)
             try:
-                services.save_draft(application, form=form, formsets=formsets, answers=questions_form.answer_values())
+                _save(
+                    application,
+                    form=form,
+                    formsets=saved_formsets,
+                    questions_form=questions_form,
+                    answers=answer_values,
+                    based_on=_revision(request),
+                    by=request.user,
+                )
                 if attachment_form.is_bound:
                     services.add_attachment(
                         application,
@@ -286,16 +314,82 @@ def edit(request, pk):
                         video_url=attachment_form.cleaned_data.get("video_url") or "",
                         duration=attachment_form.duration,
                     )
+            except conflicts.EditConflict as error:
+                conflict = _conflict(error.current, form, formsets, questions_form, {})
+                messages.error(request, conflict["message"])
             except TransitionError as error:
                 messages.error(request, str(error))
                 return redirect("applications:detail", pk=application.pk)
-            if "submit" in request.POST:
-                return _submit(request, Application.objects.get(pk=application.pk))
-            messages.success(request, _("Saved."))
-            return redirect("applications:edit", pk=application.pk)
-        messages.error(request, _("Nothing was saved yet: correct the fields marked in red and save again."))
+            else:
+                if "submit" in request.POST:
+                    return _submit(request, Application.objects.get(pk=application.pk))
+                messages.success(request, _("Saved."))
+                return redirect("applications:edit", pk=application.pk)
+        else:
+            messages.error(request, _("Nothing was saved yet: correct the fields marked in red and save again."))
     context = _editor_context(application, form, formsets, questions_form, attachment_form)
-    return render(request, "applications/edit.html", context, status=200)
+    context["revision"] = conflict["revision"] if conflict else (_revision(request) or application.revision)
+    if request.method == "GET":
+        context["revision"] = application.revision
+    context["conflict"] = conflict
+    return render(request, "applications/edit.html", context, status=409 if conflict else 200)
+
+
+def _save(application, *, form, formsets, questions_form, based_on, **kwargs):
+    """services.save_draft(); a revision moved on only by saves of this same text is no conflict.
+
+    (An autosave of this page that arrived just before its «Save», or a second tab that saved
+    exactly what this one holds.)
+    """
+    try:
+        return services.save_draft(application, form=form, formsets=formsets, based_on=based_on, **kwargs)
+    except conflicts.EditConflict as error:
+        found = conflicts.differences(
+            error.current, form=form, formsets=formsets, questions_form=questions_form, titles={}
+        )
+        if found:
+            raise
+        return services.save_draft(application, form=form, formsets=formsets, based_on=error.current.revision, **kwargs)
+
+
+def _conflict(stored, form, formsets, questions_form, chosen):
+    """The conflict panel: what is stored now against what this page sent."""
+    stored = Application.objects.select_related("saved_by").get(pk=stored.pk)
+    layout_context = _editor_context(stored, form, formsets, questions_form, None)
+    found = conflicts.differences(
+        stored, form=form, formsets=formsets, questions_form=questions_form, titles=_table_titles(layout_context)
+    )
+    for difference in found:
+        difference.choice = chosen.get(difference.key, "")
+    who = stored.saved_by.get_full_name() if stored.saved_by else ""
+    when = date_format(timezone.localtime(stored.updated_at), "j E, H:i")
+    if who:
+        message = _(
+            "While you were editing, the application was saved by %(who)s at %(when)s. Your changes are not "
+            "saved yet: for each difference below choose which text to keep, then save."
+        ) % {"who": who, "when": when}
+    else:
+        message = _(
+            "While you were editing, the application was saved elsewhere at %(when)s. Your changes are not "
+            "saved yet: for each difference below choose which text to keep, then save."
+        ) % {"when": when}
+    return {"differences": found, "revision": stored.revision, "message": message}
+
+
+def _keep_theirs(application, form, formsets, answer_values, chosen):
+    """Apply «keep the saved one» choices: the stored value stays for those fields, tables and answers."""
+    stored = Application.objects.get(pk=application.pk)
+    for key, choice in chosen.items():
+        if choice != conflicts.THEIRS:
+            continue
+        if key.startswith("table:"):
+            formsets.pop(key.removeprefix("table:"), None)
+        elif key.startswith("q") and key[1:].isdigit():
+            for question in list(answer_values):
+                if question.pk == int(key[1:]):
+                    del answer_values[question]
+        elif key in form.cleaned_data:
+            form.cleaned_data[key] = getattr(stored, key)
 
 
 def _submit(request, application):
@@ -311,20 +405,103 @@ def _submit(request, application):
 @login_required
 @require_POST
 def autosave(request, pk):
-    """Save the application's own fields in the background (the tables are saved with «Save»)."""
+    """Save in the background everything the page holds that is valid, and say what is not saved.
+
+    Answers {saved, message, revision, tables: {prefix: [row id per form]}, unsaved: [...]}.
+    A page based on an older revision saves nothing (409): the person saves with the button
+    and chooses between the versions.
+    """
     application, refusal = _editable_application(request, pk)
     if refusal:
         return JsonResponse({"saved": False, "message": _("The application can no longer be edited.")}, status=409)
+    if request.POST.getlist("conflict"):
+        return JsonResponse(
+            {"saved": False, "conflict": True, "message": _("Choose which version to keep, then press «Save».")},
+            status=409,
+        )
     form = ApplicationForm(request.POST, instance=application)
-    if not form.is_valid():
-        return JsonResponse({"saved": False, "message": _("Not saved automatically: some fields need correcting.")})
+    formsets = table_formsets(application, request.POST)
+    questions_form = QuestionsForm(request.POST, None, questions=application.call.questions.all(), answers={})
+    form.is_valid()
+    questions_form.is_valid()
+    unsaved = [
+        f"«{part.fields[name].label}»: {' '.join(errors)}"
+        for part in (form, questions_form)
+        for name, errors in part.errors.items()
+        if name in part.fields
+    ]
+    titles = _table_titles(_editor_context(application, form, formsets, questions_form, None))
+    valid_tables = {}
+    for key, formset in formsets.items():
+        if formset.is_valid():
+            valid_tables[key] = formset
+        else:
+            unsaved.append(
+                _("table «%(table)s»: %(errors)s") % {"table": titles.get(key, key), "errors": _formset_errors(formset)}
+            )
+    answers = {
+        question: value
+        for question, value in questions_form.answer_values().items()
+        if f"q{question.pk}" not in questions_form.errors
+    }
     try:
-        services.save_draft(application, form=form)
+        saved = _save(
+            application,
+            form=form,
+            formsets=valid_tables,
+            questions_form=questions_form,
+            answers=answers,
+            based_on=_revision(request),
+            by=request.user,
+            fields=[name for name in form.fields if name not in form.errors],
+        )
+    except conflicts.EditConflict as error:
+        stored = error.current
+        who = stored.saved_by.get_full_name() if stored.saved_by else _("someone else")
+        return JsonResponse(
+            {
+                "saved": False,
+                "conflict": True,
+                "message": _(
+                    "Not saved: %(who)s saved this application at %(when)s after you opened it. Press «Save» to "
+                    "compare the versions and choose what to keep."
+                )
+                % {"who": who, "when": date_format(timezone.localtime(stored.updated_at), "H:i")},
+            },
+            status=409,
+        )
     except TransitionError:  # submitted in another tab while this save was on its way
         return JsonResponse({"saved": False, "message": _("The application can no longer be edited.")}, status=409)
+    when = date_format(timezone.localtime(), "H:i")
+    if unsaved:
+        message = _("Saved automatically at %(when)s, except: %(what)s") % {"when": when, "what": "; ".join(unsaved)}
+    else:
+        message = _("Saved automatically at %s") % when
     return JsonResponse(
-        {"saved": True, "message": _("Saved automatically at %s") % date_format(timezone.localtime(), "H:i")}
+        {
+            "saved": True,
+            "message": message,
+            "unsaved": unsaved,
+            "revision": Application.objects.only("revision").get(pk=application.pk).revision,
+            "tables": {key: [pk or "" for pk in ids] for key, ids in saved.items()},
+        }
     )
+
+
+def _formset_errors(formset):
+    parts = [" ".join(formset.non_form_errors())] if formset.non_form_errors() else []
+    number = 0
+    for form in formset.forms:
+        if formset._should_delete_form(form):
+            continue
+        number += 1
+        if form.errors:
+            texts = [
+                f"{form.fields[name].label if name in form.fields else ''} — {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ]
+            parts.append(_("row %(number)s: %(errors)s") % {"number": number, "errors": "; ".join(texts)})
+    return "; ".join(parts)
 
 
 @login_required

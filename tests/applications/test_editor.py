@@ -354,8 +354,14 @@ def test_autosave_keeps_the_fields(world, coordinator):
     assert response.json()["saved"] is True
     application.refresh_from_db()
     assert application.theme == "Набрано и не сохранено"
-    response = coordinator.post(reverse("applications:autosave", args=[application.pk]), {"org_email": "нет"})
-    assert response.json()["saved"] is False
+    response = coordinator.post(
+        reverse("applications:autosave", args=[application.pk]), {"theme": "Ещё строчка", "org_email": "нет"}
+    )
+    result = response.json()
+    # What is valid is saved; what is not is named, and stays in the page until corrected.
+    application.refresh_from_db()
+    assert application.theme == "Ещё строчка" and application.org_email == ""
+    assert "кроме" in result["message"] and "Введите правильный адрес электронной почты" in result["message"]
 
 
 def test_a_submitted_application_opens_read_only(world, coordinator):
