@@ -66,9 +66,13 @@ def _row_text(cells):
     return " · ".join(cell for cell in cells if cell)
 
 
+def _columns(formset):
+    return [name for name in formset.form._meta.fields if name not in (formset.fk.name, "id", "order", "section")]
+
+
 def _page_rows(formset):
     """The rows the page holds, as texts (removed and blank new rows left out)."""
-    fields = list(formset.form._meta.fields)
+    fields = _columns(formset)
     rows = []
     for form in formset.forms:
         if formset.can_delete and formset._should_delete_form(form):
@@ -81,7 +85,7 @@ def _page_rows(formset):
 
 
 def _stored_rows(formset, stored):
-    fields = list(formset.form._meta.fields)
+    fields = _columns(formset)
     queryset = formset.model.objects.filter(**{formset.fk.name: stored})
     if formset.prefix.startswith("roadmap"):
         queryset = queryset.filter(section=int(formset.prefix.removeprefix("roadmap")))

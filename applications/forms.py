@@ -93,7 +93,8 @@ class RowFormSet(forms.BaseInlineFormSet):
         # A row's id is only a hint for save_formset(): a row saved by an autosave carries
         # its new id on a form added in the browser, and a row removed elsewhere (another
         # tab) must not fail the form with an invisible «select a valid choice».
-        form.fields["id"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+        pk = form.instance.pk if form.instance is not None and not form.instance._state.adding else None
+        form.fields["id"] = forms.IntegerField(required=False, initial=pk, widget=forms.HiddenInput)
         for name, label in self.labels.items():
             if name in form.fields:
                 form.fields[name].label = label
@@ -150,8 +151,10 @@ def save_formset(key, formset):
     removed; blank rows added and never typed in are left out. Roadmap rows take their section
     from the prefix. Returns the stored row id of each form of the page (None where none).
     """
-    stored = {row.pk: row for row in formset.get_queryset()}
-    names = [name for name in formset.form._meta.fields if name in formset.forms[0].fields] if formset.forms else []
+    # Fresh rows: the formset's own instances already hold the page's values (validation
+    # writes them in), and what changed is judged against the database.
+    stored = {row.pk: row for row in formset.get_queryset().all()}
+    names = [name for name in formset.form._meta.fields if name not in (formset.fk.name, "id", "order", "section")]
     kept, ids, order = set(), [], 0
     for form in formset.forms:
         pk = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None

@@ -316,7 +316,9 @@ def edit(request, pk):
                     )
             except conflicts.EditConflict as error:
                 conflict = _conflict(error.current, form, formsets, questions_form, {})
-                messages.error(request, conflict["message"])
+                messages.error(
+                    request, _("Nothing was saved: the application was saved elsewhere. Choose below what to keep.")
+                )
             except TransitionError as error:
                 messages.error(request, str(error))
                 return redirect("applications:detail", pk=application.pk)

@@ -5,11 +5,13 @@ is saved in the background, or the page is told exactly what is not saved yet.
 """
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
 from applications.models import Application
+from applications.selectors import ROW_MODELS
 
 from .factories import application_for
 from .test_editor import management, training_site_data
@@ -197,3 +199,78 @@ def test_each_save_counts_up_the_revision_and_who_saved(world, coordinator):
     application.refresh_from_db()
     assert application.revision == before + 1
     assert application.saved_by == world.users.coordinator
+
+
+def test_the_page_carries_the_ids_of_stored_rows(world, coordinator):
+    """Posting the editor back exactly as rendered saves and keeps every row once."""
+    application = application_for(world)
+    rows = list(application.experience.values_list("pk", flat=True))
+    page = coordinator.get(reverse("applications:edit", args=[application.pk])).content.decode()
+    for index, pk in enumerate(rows):
+        assert f'name="experience-{index}-id" value="{pk}"' in page
+
+
+def test_a_stored_row_changed_on_the_page_is_saved(world, coordinator):
+    application = application_for(world)
+    row = application.experience.get()
+    data = training_site_data(**management("experience", 1, 1), revision=application.revision)
+    data.update({"experience-0-id": row.pk, "experience-0-project": "Исправленное название"})
+    assert edit(coordinator, application, data).status_code == 302
+    assert list(application.experience.values_list("pk", "project")) == [(row.pk, "Исправленное название")]
+
+
+class _Inputs(HTMLParser):
+    """The values a browser would send for the editor's form (#application-form)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._in_form, self._textarea, self._select, self._template = {}, False, None, None, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._in_form = attrs.get("id") == "application-form"
+        if tag == "template":
+            self._template += 1
+        if not self._in_form or self._template:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("file", "submit", "radio", "checkbox"):
+            self.data[name] = attrs.get("value", "")
+        elif tag == "input" and name and attrs.get("type") == "checkbox" and "checked" in attrs:
+            self.data[name] = attrs.get("value", "on")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "template":
+            self._template -= 1
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n") if not self.data[self._textarea] else data
+
+
+def test_the_editor_posted_back_as_rendered_saves_and_changes_nothing(world, coordinator):
+    application = application_for(world)
+    tables = {
+        key: list(model.objects.filter(application=application).values()) for key, (model, _c) in ROW_MODELS.items()
+    }
+    parser = _Inputs()
+    parser.feed(coordinator.get(reverse("applications:edit", args=[application.pk])).content.decode())
+    response = edit(coordinator, application, {**parser.data, "save": "1"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    for key, (model, _c) in ROW_MODELS.items():
+        assert list(model.objects.filter(application=application).values()) == tables[key]

@@ -82,13 +82,13 @@ class Visit:
         assert "/accounts/login/" not in page.url, f"{email} could not log in"
         return page
 
-    def shot(self, name):
-        """A full-page screenshot named by the journey and step, in the order taken."""
+    def shot(self, name, page=None):
+        """A full-page screenshot (of `page`, another tab, or the window's own) named by the journey and step."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.counter[0] += 1
         safe = re.sub(r"[^a-z0-9_-]+", "-", name.lower())
         path = SCREENSHOTS / f"{self.journey}-{self.counter[0]:02d}-{safe}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        (page or self.page).screenshot(path=str(path), full_page=True)
         return path
 
     def close(self):
