@@ -14,7 +14,7 @@ from innovation_portal.years import academic_year_of
 
 from . import services
 from .importers.docx_reader import read_plan_docx
-from .models import Execution, Plan, PlanItemOccurrence
+from .models import Execution, Plan, PlanItem, PlanItemOccurrence
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 
@@ -65,6 +65,14 @@ def _mark(plan, by, count_held=5, count_moved=1):
         )
 
 
+def _host_at(plan, institution):
+    """The coordinator's lyceum hosts two events of the current plan: a monthly one and one held three times."""
+    for timeframe in ("ежемесячно", "октябрь, февраль, май"):
+        item = plan.items.filter(timeframe_text=timeframe).order_by("order").first()
+        if item is not None and item.host_institution_id is None:
+            PlanItem.objects.filter(pk=item.pk).update(host_institution=institution)
+
+
 def load(context):
     districts = context["districts"]
     methodist = context["users"]["methodist"]
@@ -85,5 +93,6 @@ def load(context):
         title=f"План мероприятий по сопровождению инновационной деятельности образовательных учреждений "
         f"Красносельского района Санкт-Петербурга на {current.start.year}-{current.end.year} учебный год",
     )
+    _host_at(krasnoselsky, context["institution_by_name"]["ГБОУ лицей № 590"])
     _mark(krasnoselsky, methodist, count_held=4, count_moved=1)
     context["plans"] = {"admiralteysky": admiralteysky, "petrogradsky": petrogradsky, "krasnoselsky": krasnoselsky}

@@ -12,6 +12,7 @@ import rules
 from accounts.rules import (
     back_office,
     grant_model_perms,
+    is_coordinator,
     is_district_office_of,
     is_methodist,
     is_methodist_of,
@@ -70,6 +71,7 @@ rules.add_perm("plans.view_plan_page", is_published | manages_plans)
 rules.add_perm("plans.manage_plan", manages_plans)
 rules.add_perm("plans.mark_execution", manages_plans)
 rules.add_perm("plans.mark_occurrence", marks_occurrence)
+rules.add_perm("plans.view_own_events", is_coordinator)  # the menu entry; the page itself is any signed-in user's
 rules.add_perm("plans.view_occurrence_materials", marks_occurrence | office_of_plan)
 rules.add_perm("plans.view_execution_report", manages_plans | office_of_plan)
 rules.add_perm("plans.import_plan", is_superuser | is_methodist)

@@ -264,12 +264,6 @@ def plan_occurrences(plans):
     )
 
 
-def execution_summary(items):
-    """How many occurrences of ``items`` (prefetched ``all_occurrences``) are planned, held, moved and cancelled."""
-    totals = tally(o for item in items for o in item.all_occurrences).totals
-    return [(status, label, totals[status]) for status, label in Execution.choices]
-
-
 def execution_items(plan, *, month=None, only_open=False):
     """A plan's items with their occurrences and who marked what (the execution page)."""
     items = PlanItem.objects.filter(plan=plan).select_related("section", "host_institution", "responsible_user")

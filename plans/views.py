@@ -163,7 +163,8 @@ def _execution_context(request, plan):
     return {
         "plan": plan,
         "items": items,
-        "summary": selectors.execution_summary(items),
+        # The whole plan's figures, whatever the filter: the same as the report's totals row.
+        "summary": [(value, label, totals[i]) for i, (value, label) in enumerate(Execution.choices)],
         "labels": [label for _value, label in Execution.choices],
         "tally_rows": rows,
         "tally_totals": totals,
