@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 
 from innovation_portal import boundary
+from innovation_portal.workflow import StateChange
 
 admin.site.site_header = _("Innovation portal: back office")
 admin.site.site_title = _("Innovation portal")
@@ -76,6 +77,55 @@ class DistrictScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, 
         return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
 
 
+class StateLabelsMixin:
+    """History rows (workflow.StateChange) show their states by label («черновик → подана»), never the codes.
+
+    `from_state`/`to_state` in list_display, fields and readonly_fields are shown through
+    the row's get_*_display(), so an admin or inline names the fields as usual.
+    """
+
+    LABELLED = {"from_state": "from_label", "to_state": "to_label"}
+
+    @admin.display(description=_("from state"))
+    def from_label(self, obj):
+        return obj.get_from_state_display()
+
+    @admin.display(description=_("to state"))
+    def to_label(self, obj):
+        return obj.get_to_state_display()
+
+    def _labelled(self, names):
+        return list(dict.fromkeys(self.LABELLED.get(name, name) for name in names))
+
+    def get_list_display(self, request):
+        return self._labelled(super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._labelled(super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj)]
+        if issubclass(self.model, StateChange):
+            readonly += list(self.LABELLED)
+        return self._labelled(readonly)
+
+
+def choices_filter(field_name, title, choices):
+    """A list filter on a field stored without choices (a history row's state), offering the labels."""
+
+    class ChoicesFilter(admin.SimpleListFilter):
+        parameter_name = field_name
+
+        def lookups(self, request, model_admin):
+            return list(choices)
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field_name: self.value()}) if self.value() else queryset
+
+    ChoicesFilter.title = title
+    return ChoicesFilter
+
+
 class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):
     """A tabular inline whose choice lists stay within the methodist's districts."""
 
@@ -84,8 +134,11 @@ class ScopedStackedInline(ScopedChoicesMixin, admin.StackedInline):
     """A stacked inline whose choice lists stay within the methodist's districts."""
 
 
-class AuditAdmin(DistrictScopedAdmin):
-    """A history table in the back office: read, never added to, changed or deleted, by anyone."""
+class AuditAdmin(StateLabelsMixin, DistrictScopedAdmin):
+    """A history table in the back office: read, never added to, changed or deleted, by anyone.
+
+    States are shown by their labels (StateLabelsMixin).
+    """
 
     def has_add_permission(self, request):
         return False

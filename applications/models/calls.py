@@ -109,6 +109,11 @@ class Call(models.Model):
             errors["status_kind"] = _("Name the status kind.")
         if self.expertise_starts and self.expertise_ends and self.expertise_ends < self.expertise_starts:
             errors["expertise_ends"] = _("The expertise cannot end before it starts.")
+        # The stages in their order: submission < technical check < expertise < decision.
+        from applications.call_setup import stage_order_errors
+
+        for name, message in stage_order_errors(self).items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 
@@ -180,7 +185,7 @@ class Criterion(models.Model):
         if self.scale_max is not None and self.scale_min is not None and self.scale_max <= self.scale_min:
             raise ValidationError({"scale_max": _("The highest score must be above the lowest.")})
         if not isinstance(self.labels, dict):
-            raise ValidationError({"labels": _("Write the labels as an object: score → text.")})
+            raise ValidationError({"labels": _("Write one score per line: «0 — не соответствует».")})
 
     @property
     def scores(self):
