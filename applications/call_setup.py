@@ -7,46 +7,19 @@ up with — criteria, checklist, questions, rules files (as copies of the files)
 the expertise settings — and every date a year later.
 """
 
-import datetime
 import re
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from innovation_portal.workflow import TransitionError
 from innovation_portal.years import parse_period
 
 from .models import Call
+from .models.calls import named_date, stage_order_errors
 
-# The stages in the order they must come: (field, its name as the subject of the message, as what it follows).
-# Russian declines them differently («Техническая экспертиза … не может быть раньше окончания приёма заявок»).
-STAGES = (
-    (
-        "closes_at",
-        pgettext_lazy("stage named", "The submission deadline"),
-        pgettext_lazy("stage after", "the submission deadline"),
-    ),
-    (
-        "technical_check_date",
-        pgettext_lazy("stage named", "The technical check"),
-        pgettext_lazy("stage after", "the technical check"),
-    ),
-    (
-        "expertise_starts",
-        pgettext_lazy("stage named", "The start of the content expertise"),
-        pgettext_lazy("stage after", "the start of the content expertise"),
-    ),
-    (
-        "expertise_ends",
-        pgettext_lazy("stage named", "The end of the content expertise"),
-        pgettext_lazy("stage after", "the end of the content expertise"),
-    ),
-    ("decision_date", pgettext_lazy("stage named", "The decision"), pgettext_lazy("stage after", "the decision")),
-)
 DATE_FIELDS = (
     "opens_at",
     "closes_at",
@@ -58,53 +31,6 @@ DATE_FIELDS = (
 )
 # Purposes whose applications are scored by experts against criteria.
 SCORED = {Call.Purpose.STATUS, Call.Purpose.ANNUAL_REPORT}
-
-
-def _day(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
-def _named(value):
-    return date_format(_day(value), "j E Y")
-
-
-def stage_order_errors(call):
-    """{field: Russian message} for each stage dated before the stage that must come first.
-
-    A stage left empty is skipped: the next one is compared with the last one given. The
-    presentation falls between the start of the expertise (or the technical check) and the decision.
-    """
-    errors = {}
-    previous = None
-    for name, named, after in STAGES:
-        value = getattr(call, name)
-        if value is None:
-            continue
-        if previous is not None and _day(value) < _day(previous[1]):
-            errors[name] = _("%(stage)s (%(date)s) cannot come before %(earlier)s (%(earlier_date)s).") % {
-                "stage": named,
-                "date": _named(value),
-                "earlier": previous[0],
-                "earlier_date": _named(previous[1]),
-            }
-        previous = (after, value)
-    if call.presentation_date:
-        after = call.expertise_starts or call.technical_check_date or call.closes_at
-        if after and call.presentation_date < _day(after):
-            errors["presentation_date"] = _("The public presentation (%(date)s) cannot come before %(when)s.") % {
-                "date": _named(call.presentation_date),
-                "when": _named(after),
-            }
-        elif call.decision_date and call.presentation_date > call.decision_date:
-            errors["presentation_date"] = _(
-                "The public presentation (%(date)s) cannot come after the decision (%(when)s)."
-            ) % {
-                "date": _named(call.presentation_date),
-                "when": _named(call.decision_date),
-            }
-    return errors
 
 
 def missing_for_publication(call, now=None):
@@ -127,7 +53,7 @@ def missing_for_publication(call, now=None):
         missing.append(_("Give the date of the decision on the status."))
     if call.closes_at and call.closes_at <= now:
         missing.append(
-            _("The deadline (%(date)s) has passed: move it to a later date.") % {"date": _named(call.closes_at)}
+            _("The deadline (%(date)s) has passed: move it to a later date.") % {"date": named_date(call.closes_at)}
         )
     missing.extend(stage_order_errors(call).values())
     return missing
