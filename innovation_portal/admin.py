@@ -8,6 +8,8 @@ of our models that does not extend DistrictScopedAdmin.
 
 from django.contrib import admin
 from django.core import checks
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 
@@ -17,6 +19,28 @@ from innovation_portal.workflow import StateChange
 admin.site.site_header = _("Innovation portal: back office")
 admin.site.site_title = _("Innovation portal")
 admin.site.index_title = _("Back office")
+
+
+# Django's admin puts a model's name, in the nominative, into sentences whose Russian needs
+# another case («Выберите пользователь для изменения», «заявка был успешно добавлен»). The
+# project's catalogue (locale/, which comes before Django's) words them so that the name
+# stands on its own; they are listed here so that makemessages keeps them.
+DJANGO_WORDINGS = (
+    gettext_noop("Select %s"),
+    gettext_noop("Select %s to change"),
+    gettext_noop("Select %s to view"),
+    gettext_noop("Add %s"),
+    gettext_noop("Add %(name)s"),
+    gettext_noop("Change %s"),
+    gettext_noop("View %s"),
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("The {name} “{obj}” was added successfully."),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+)
 
 
 def methodist_district_ids(user):
@@ -75,6 +99,21 @@ class DistrictScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, 
     def has_add_permission(self, request):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+
+    # Headings name the model in the nominative, on its own: «Заявки», «Заявка: изменение».
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": capfirst(self.opts.verbose_name_plural), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        name = capfirst(self.opts.verbose_name)
+        if add:
+            context["title"] = gettext("%(name)s: new record") % {"name": name}
+        elif context.get("has_change_permission"):
+            context["title"] = gettext("%(name)s: changing") % {"name": name}
+        else:
+            context["title"] = gettext("%(name)s: viewing") % {"name": name}
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class StateLabelsMixin:

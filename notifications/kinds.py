@@ -76,7 +76,14 @@ def all_kinds():
 
 
 def choices():
-    return [(kind.code, f"{kind.name} ({kind.code})") for kind in all_kinds()]
+    """(code, Russian name) of every kind, by name: what a methodist picks from."""
+    return sorted(((kind.code, str(kind.name)) for kind in all_kinds()), key=lambda choice: choice[1])
+
+
+def name_of(code):
+    """The Russian name of a kind; the code itself only for a kind no longer registered."""
+    kind = _registry.get(code)
+    return kind.name if kind is not None else code
 
 
 # Competitions (applications)

@@ -7,6 +7,7 @@ styles, URLs or what the test's own random data put there) must hold no Latin wo
 short whitelist, and no value of any TextChoices of our apps where its label should stand.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -121,6 +122,13 @@ def realistic(record):
     if record._meta.label in ("notifications.Notification", "notifications.MailTemplate"):
         record.kind = "rating_published"
         record.save()
+    if record._meta.label == "ratings.RatingResult":
+        record.points = {"status": 5.0}
+        record.save()
+        baker.make("ratings.Indicator", campaign=record.campaign, code="status", name="Имеет статус")
+    if record._meta.label == "applications.TechnicalCheck":
+        record.results = [{"item": 1, "text": "Заявка подписана", "ok": True, "automatic": False}]
+        record.save()
     return record
 
 
@@ -141,11 +149,30 @@ def typed_values():
     return "\n".join(typed)
 
 
-def problems_on(html, typed):
+def _is_data(text):
+    """Text that is stored data shown raw (JSON), not words."""
+    if not text.startswith(("{", "[")):
+        return False
+    try:
+        return isinstance(json.loads(text), dict | list)
+    except ValueError:
+        return False
+
+
+def problems_on(html, typed, model=None):
     parser = VisibleText()
     parser.feed(html)
     found = []
+    names = {str(model._meta.verbose_name), str(model._meta.verbose_name_plural)} if model else set()
     for tag, text in parser.pieces:
+        if _is_data(text):
+            found.append(f"raw data in <{tag}>: {text!r}")
+            continue
+        # Django's «Выберите %s», «Добавить %s» with the model's name in the nominative.
+        for name in names:
+            for verb in ("Выберите", "Добавить", "Изменить", "Просмотреть"):
+                if f"{verb} {name}" in text:
+                    found.append(f"nominative after «{verb}» in <{tag}>: {text!r}")
         if text in typed:
             continue
         stripped = re.sub(r"\S+@\S+|https?://\S+|/[\w/.-]+|\{\{[^}]*\}\}", " ", text)
@@ -190,7 +217,28 @@ def test_every_admin_page_is_russian(name, client, world):
         response = client.get(url, headers={"accept-language": "en"})
         if response.status_code != 200:
             continue
-        problems = problems_on(response.content.decode(), typed)
+        problems = problems_on(response.content.decode(), typed, model)
         if problems:
             found[page] = problems
     assert not found, "\n".join(f"{page}: {problem}" for page, problems in found.items() for problem in problems)
+
+
+def test_a_rating_result_shows_its_points_as_a_table_of_indicators(client, world):
+    from ratings.models import Indicator, RatingResult
+
+    result = baker.make(RatingResult, campaign__district=world.district, points={"status": 5.0, "gone": 1.5})
+    Indicator.objects.create(campaign=result.campaign, order=1, code="status", name="Имеет инновационный статус")
+    client.force_login(world.users.methodist)
+    page = client.get(reverse("admin:ratings_ratingresult_change", args=[result.pk])).content.decode()
+    assert "<td>Имеет инновационный статус</td><td>5</td>" in page
+    assert "<td>показатель «gone» (удалён)</td><td>1,5</td>" in page
+    assert '{"status"' not in page and "{&quot;status" not in page
+
+
+def test_headings_name_the_model_in_the_nominative(client, world):
+    client.force_login(world.users.methodist)
+    page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "<h1>Пользователи</h1>" in page
+    assert "Выберите пользователь" not in page
+    page = client.get(reverse("admin:applications_call_add")).content.decode()
+    assert "<h1>Конкурс: новая запись</h1>" in page
