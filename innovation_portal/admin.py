@@ -109,7 +109,7 @@ class DistrictScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, 
         name = capfirst(self.opts.verbose_name)
         if add:
             context["title"] = gettext("%(name)s: new record") % {"name": name}
-        elif context.get("has_change_permission"):
+        elif self.has_change_permission(request, obj):
             context["title"] = gettext("%(name)s: changing") % {"name": name}
         else:
             context["title"] = gettext("%(name)s: viewing") % {"name": name}

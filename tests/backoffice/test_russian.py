@@ -19,6 +19,7 @@ from model_bakery import baker
 from innovation_portal import boundary
 from innovation_portal.workflow import StateChange
 from notifications import kinds
+from tests.backoffice.objects import make_in
 from tests.backoffice.test_matrix import MODELS, _make, registered
 
 # Latin words a Russian back office may show: abbreviations, formats and the names of things.
@@ -242,3 +243,9 @@ def test_headings_name_the_model_in_the_nominative(client, world):
     assert "Выберите пользователь" not in page
     page = client.get(reverse("admin:applications_call_add")).content.decode()
     assert "<h1>Конкурс: новая запись</h1>" in page
+    call = make_in("applications.call", world.district)
+    page = client.get(reverse("admin:applications_call_change", args=[call.pk])).content.decode()
+    assert "<h1>Конкурс: изменение</h1>" in page
+    event = realistic(make_in("applications.applicationevent", world.district))
+    page = client.get(reverse("admin:applications_applicationevent_change", args=[event.pk])).content.decode()
+    assert "<h1>Запись истории: просмотр</h1>" in page
