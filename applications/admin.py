@@ -1,10 +1,24 @@
 """Back office: catalogues, calls with their criteria/checklist/questions, applications, the registry."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from innovation_portal.admin import AuditAdmin, DistrictScopedAdmin, ScopedStackedInline, ScopedTabularInline
+from innovation_portal.admin import (
+    AuditAdmin,
+    DistrictScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    choices_filter,
+)
+from innovation_portal.workflow import TransitionError
 
+from . import call_setup
+from .call_forms import CriterionForm
 from .models import (
     Application,
     ApplicationEvent,
@@ -45,6 +59,7 @@ class DistrictProgrammeAdmin(DistrictScopedAdmin):
 
 class CriterionInline(ScopedStackedInline):
     model = Criterion
+    form = CriterionForm
     extra = 0
     fields = [("order", "name"), "description", ("scale_min", "scale_max", "weight", "required"), "labels"]
 
@@ -87,6 +102,9 @@ class CallAdmin(DistrictScopedAdmin):
         "closes_at",
         "is_published",
     ]
+    change_form_template = "admin/applications/call/change_form.html"
+    # Published only by the button on the call's page, which checks the call is ready (call_setup).
+    readonly_fields = ["is_published"]
     list_filter = ["district", "purpose", "form", "academic_year", "is_published"]
     search_fields = ["title"]
     date_hierarchy = "closes_at"
@@ -122,6 +140,84 @@ class CallAdmin(DistrictScopedAdmin):
         ),
         (_("Expertise"), {"fields": ["reviews_hidden_until_submitted", "blind", "disagreement_threshold"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.is_published = False  # a new call is a draft until «Publish» finds it ready
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="applications_call_publish"),
+            path(
+                "<int:pk>/unpublish/",
+                self.admin_site.admin_view(self.unpublish_view),
+                name="applications_call_unpublish",
+            ),
+            path(
+                "<int:pk>/copy-to-next-year/",
+                self.admin_site.admin_view(self.copy_view),
+                name="applications_call_copy",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _changeable(self, request, pk):
+        call = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, call):
+            raise PermissionDenied
+        return call
+
+    def _back(self, call):
+        return redirect("admin:applications_call_change", call.pk)
+
+    def publish_view(self, request, pk):
+        return require_POST(self._publish)(request, pk)
+
+    def _publish(self, request, pk):
+        call = self._changeable(request, pk)
+        try:
+            call_setup.publish(call, by=request.user)
+        except TransitionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, _("The call is published: coordinators see it."), messages.SUCCESS)
+        return self._back(call)
+
+    def unpublish_view(self, request, pk):
+        return require_POST(self._unpublish)(request, pk)
+
+    def _unpublish(self, request, pk):
+        call = self._changeable(request, pk)
+        call_setup.unpublish(call, by=request.user)
+        self.message_user(request, _("The call is hidden from coordinators."), messages.SUCCESS)
+        return self._back(call)
+
+    def copy_view(self, request, pk):
+        return require_POST(self._copy)(request, pk)
+
+    def _copy(self, request, pk):
+        call = self._changeable(request, pk)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        copy = call_setup.copy_to_next_year(call, by=request.user)
+        self.message_user(
+            request,
+            _("Next year's call is made as an unpublished draft: check its dates and texts, then publish it."),
+            messages.SUCCESS,
+        )
+        return self._back(copy)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        call = self.get_queryset(request).filter(pk=object_id).first()
+        if call is not None:
+            extra_context.update(
+                missing_for_publication=[] if call.is_published else call_setup.missing_for_publication(call),
+                may_change_call=self.has_change_permission(request, call),
+                may_add_call=self.has_add_permission(request),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -163,15 +259,42 @@ class ApplicationAdmin(DistrictScopedAdmin):
 
 @admin.register(ApplicationEvent)
 class ApplicationEventAdmin(AuditAdmin):
-    list_display = ["application", "from_state", "to_state", "by", "at"]
-    list_filter = ["to_state"]
+    list_display = ["application_name", "from_state", "to_state", "by", "at"]
+    list_filter = [choices_filter("to_state", _("to state"), Application.State.choices)]
     list_select_related = ["application__institution", "application__call", "by"]
+    fields = ["application_name", "from_state", "to_state", "by", "at", "reason"]
+    readonly_fields = ["application_name"]
+
+    @admin.display(description=_("application"))
+    def application_name(self, obj):
+        return obj.application
 
 
 @admin.register(TechnicalCheck)
 class TechnicalCheckAdmin(AuditAdmin):
-    list_display = ["application", "outcome", "by", "at"]
+    list_display = ["application_name", "outcome", "by", "at"]
     list_select_related = ["application__institution", "application__call", "by"]
+    fields = ["application_name", "outcome", "checklist", "remarks", "by", "at"]
+    readonly_fields = ["application_name", "checklist"]
+
+    @admin.display(description=_("application"))
+    def application_name(self, obj):
+        return obj.application
+
+    @admin.display(description=_("checklist"))
+    def checklist(self, obj):
+        """The checklist as ticked, line by line (stored as data: item, text, ok, automatic)."""
+        rows = [row for row in obj.results or [] if isinstance(row, dict)]
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} {}</li>",
+                ((("✓" if row.get("ok") else "✗"), row.get("text", "")) for row in rows),
+            ),
+        )
 
 
 @admin.register(ExtensionRequest)
@@ -197,7 +320,12 @@ class StatusAwardAdmin(DistrictScopedAdmin):
     list_select_related = ["institution", "status_kind"]
     autocomplete_fields = ["institution"]
     raw_id_fields = ["application"]
-    readonly_fields = ["created_by"]
+    exclude = ["created_by"]
+    readonly_fields = ["created_by_name"]
+
+    @admin.display(description=_("entered by"))
+    def created_by_name(self, obj):
+        return obj.created_by or "—"
 
     def save_model(self, request, obj, form, change):
         if not obj.created_by_id:

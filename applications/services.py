@@ -458,7 +458,10 @@ def technical_check(application, *, by, admit, results, remarks="", fix_by=None)
             updates={"remarks": remarks, "fix_by": fix_by, "back_to_council": False},
             tell=coordinators_of(application.institution),
             title=_("Application returned for correction: «%s»") % application.call,
-            body=_("Remarks: %(remarks)s\nFix and submit again by %(date)s.")
+            body=_(
+                "The technical check found what has to be fixed in the application.\nRemarks: %(remarks)s\n"
+                "Fix the application and submit it again by %(date)s."
+            )
             % {"remarks": remarks, "date": date_format(fix_by, "j E Y")},
         )
     return TechnicalCheck.objects.create(
@@ -486,8 +489,21 @@ def decide(application, *, awarded, reason="", by):
         tell=coordinators_of(application.institution),
         title=_("Decision on the application «%(call)s»: %(state)s")
         % {"call": application.call, "state": Application.State(to).label},
-        body=reason,
+        body=_decision_text(application, awarded, reason),
     )
+
+
+def _decision_text(application, awarded, reason):
+    """The decision in full sentences, with its reasons (what a coordinator reads in the letter)."""
+    names = {"institution": application.institution, "call": application.call}
+    text = (
+        _("The council has decided to award %(institution)s the status of the call «%(call)s».")
+        if awarded
+        else _("The council has decided not to award %(institution)s the status of the call «%(call)s».")
+    ) % names
+    if reason.strip():
+        text += "\n" + _("Reasons: %(reason)s") % {"reason": reason.strip()}
+    return text
 
 
 def award_period(call, decision_date=None):
@@ -548,7 +564,10 @@ def grant_extension(call, institution, *, until, by, reason=""):
         kind="call_extension",
         obj=call,
         title=_("Deadline extended: «%s»") % call,
-        body=_("You may submit until %s.") % date_format(timezone.localtime(until), "j E Y, H:i"),
+        body=_(
+            "The deadline of the call «%(call)s» is extended for %(institution)s until %(until)s. Submit the application by then."
+        )
+        % {"call": call, "institution": institution, "until": date_format(timezone.localtime(until), "j E Y, H:i")},
         url=reverse("applications:call", args=[call.pk]),
     )
     return extension
@@ -667,7 +686,10 @@ def request_extension(call, institution, *, by, reason, now=None):
         methodists_of(call.district_id),
         kind="call_extension_request",
         title=_("Extension requested: %(institution)s, «%(call)s»") % {"institution": institution, "call": call},
-        body=reason,
+        body=_(
+            "%(institution)s asks for a later deadline of the call «%(call)s».\nReason: %(reason)s\nGrant or refuse the request on its page."
+        )
+        % {"institution": institution, "call": call, "reason": reason},
         url=reverse("applications:extension_request", args=[request.pk]),
     )
     return request
@@ -701,7 +723,8 @@ def decide_extension_request(request, *, by, grant, until=None, answer=""):
             coordinators_of(request.institution),
             kind="call_extension_refused",
             title=_("Extension refused: «%s»") % request.call,
-            body=answer,
+            body=_("Your request for a later deadline of the call «%(call)s» is refused.\nReason: %(answer)s")
+            % {"call": request.call, "answer": answer},
             url=reverse("applications:call", args=[request.call_id]),
         )
     return request

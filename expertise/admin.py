@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from innovation_portal.admin import DistrictScopedAdmin, ScopedTabularInline
+from innovation_portal.admin import DistrictScopedAdmin, ScopedTabularInline, StateLabelsMixin
 
 from .models import (
     AgendaItem,
@@ -26,7 +26,7 @@ class ExpertProfileAdmin(DistrictScopedAdmin):
     autocomplete_fields = ["user"]
 
 
-class ReviewEventInline(ScopedTabularInline):
+class ReviewEventInline(StateLabelsMixin, ScopedTabularInline):
     model = ReviewEvent
     extra = 0
     can_delete = False

@@ -441,6 +441,8 @@ def remove_assignment(assignment, *, by):
         kind="expertise_unassigned",
         obj=assignment,
         title=_("An application has been taken off your list: %s") % assignment.application.call,
+        body=_("An application of the call «%(call)s» is no longer assigned to you: you do not need to review it.")
+        % {"call": assignment.application.call},
         url=reverse("expertise:mine"),
     )
     assignment.delete()

@@ -8,14 +8,39 @@ of our models that does not extend DistrictScopedAdmin.
 
 from django.contrib import admin
 from django.core import checks
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 
 from innovation_portal import boundary
+from innovation_portal.workflow import StateChange
 
 admin.site.site_header = _("Innovation portal: back office")
 admin.site.site_title = _("Innovation portal")
 admin.site.index_title = _("Back office")
+
+
+# Django's admin puts a model's name, in the nominative, into sentences whose Russian needs
+# another case («Выберите пользователь для изменения», «заявка был успешно добавлен»). The
+# project's catalogue (locale/, which comes before Django's) words them so that the name
+# stands on its own; they are listed here so that makemessages keeps them.
+DJANGO_WORDINGS = (
+    gettext_noop("Select %s"),
+    gettext_noop("Select %s to change"),
+    gettext_noop("Select %s to view"),
+    gettext_noop("Add %s"),
+    gettext_noop("Add %(name)s"),
+    gettext_noop("Change %s"),
+    gettext_noop("View %s"),
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("The {name} “{obj}” was added successfully."),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+)
 
 
 def methodist_district_ids(user):
@@ -75,6 +100,70 @@ class DistrictScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, 
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
 
+    # Headings name the model in the nominative, on its own: «Заявки», «Заявка: изменение».
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": capfirst(self.opts.verbose_name_plural), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        name = capfirst(self.opts.verbose_name)
+        if add:
+            context["title"] = gettext("%(name)s: new record") % {"name": name}
+        elif self.has_change_permission(request, obj):
+            context["title"] = gettext("%(name)s: changing") % {"name": name}
+        else:
+            context["title"] = gettext("%(name)s: viewing") % {"name": name}
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class StateLabelsMixin:
+    """History rows (workflow.StateChange) show their states by label («черновик → подана»), never the codes.
+
+    `from_state`/`to_state` in list_display, fields and readonly_fields are shown through
+    the row's get_*_display(), so an admin or inline names the fields as usual.
+    """
+
+    LABELLED = {"from_state": "from_label", "to_state": "to_label"}
+
+    @admin.display(description=_("from state"))
+    def from_label(self, obj):
+        return obj.get_from_state_display()
+
+    @admin.display(description=_("to state"))
+    def to_label(self, obj):
+        return obj.get_to_state_display()
+
+    def _labelled(self, names):
+        return list(dict.fromkeys(self.LABELLED.get(name, name) for name in names))
+
+    def get_list_display(self, request):
+        return self._labelled(super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._labelled(super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj)]
+        if issubclass(self.model, StateChange):
+            readonly += list(self.LABELLED)
+        return self._labelled(readonly)
+
+
+def choices_filter(field_name, title, choices):
+    """A list filter on a field stored without choices (a history row's state), offering the labels."""
+
+    class ChoicesFilter(admin.SimpleListFilter):
+        parameter_name = field_name
+
+        def lookups(self, request, model_admin):
+            return list(choices)
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field_name: self.value()}) if self.value() else queryset
+
+    ChoicesFilter.title = title
+    return ChoicesFilter
+
 
 class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):
     """A tabular inline whose choice lists stay within the methodist's districts."""
@@ -84,8 +173,11 @@ class ScopedStackedInline(ScopedChoicesMixin, admin.StackedInline):
     """A stacked inline whose choice lists stay within the methodist's districts."""
 
 
-class AuditAdmin(DistrictScopedAdmin):
-    """A history table in the back office: read, never added to, changed or deleted, by anyone."""
+class AuditAdmin(StateLabelsMixin, DistrictScopedAdmin):
+    """A history table in the back office: read, never added to, changed or deleted, by anyone.
+
+    States are shown by their labels (StateLabelsMixin).
+    """
 
     def has_add_permission(self, request):
         return False

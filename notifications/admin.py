@@ -64,13 +64,32 @@ class MailTemplateForm(forms.ModelForm):
             self.fields["district"].empty_label = None
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds of letter by their Russian names (the field stores the code)."""
+
+    title = _("kind of letter")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kinds.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+class KindNameMixin:
+    @admin.display(description=_("kind of letter"), ordering="kind")
+    def kind_name(self, obj):
+        return kinds.name_of(obj.kind)
+
+
 @admin.register(MailTemplate)
-class MailTemplateAdmin(DistrictScopedAdmin):
+class MailTemplateAdmin(KindNameMixin, DistrictScopedAdmin):
     """Methodists see the installation's defaults (read-only for them) and their districts' own templates."""
 
     form = MailTemplateForm
-    list_display = ("kind", "description", "district", "subject", "is_active")
-    list_filter = ("is_active", ("district", admin.EmptyFieldListFilter), "kind")
+    list_display = ("kind_name", "description", "district", "subject", "is_active")
+    list_filter = ("is_active", ("district", admin.EmptyFieldListFilter), KindFilter)
     list_select_related = ("district",)
     search_fields = ("kind", "subject", "text")
     actions = ["copy_for_my_district"]
@@ -111,10 +130,25 @@ class MailTemplateAdmin(DistrictScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(DistrictScopedAdmin):
-    list_display = ("title", "user", "kind", "created_at", "mail_status", "mail_attempts", "read_at")
-    readonly_fields = ("template_error",)
-    list_filter = ("mail_status", "kind")
+class NotificationAdmin(KindNameMixin, DistrictScopedAdmin):
+    list_display = ("title", "user", "kind_name", "created_at", "mail_status", "mail_attempts", "read_at")
+    # Read-only; the kind by its name, the sending's bookkeeping (claims, dedup keys) left out.
+    fields = (
+        "user",
+        "kind_name",
+        "title",
+        "body",
+        "url",
+        "created_at",
+        "read_at",
+        "mail_status",
+        "mail_attempts",
+        "mail_sent_at",
+        "mail_error",
+        "template_error",
+    )
+    readonly_fields = ("kind_name", "template_error")
+    list_filter = ("mail_status", KindFilter)
     search_fields = ("title", "user__email", "user__full_name")
     list_select_related = ("user",)
     date_hierarchy = "created_at"

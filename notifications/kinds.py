@@ -24,6 +24,9 @@ class Kind:
     name: str
     placeholders: dict = field(default_factory=dict)  # name → description
     examples: dict = field(default_factory=dict)  # name → sample value
+    # The placeholders whose values the letter must carry (the decision and its reasons are in
+    # the body; a reminder's deadline and what it is about): tests/notifications/test_letters.py.
+    facts: tuple = ()
 
 
 COMMON = {
@@ -54,12 +57,18 @@ EXTRA = {
 _registry = {}
 
 
-def register(code, name, *, extra=(), reminder=False):
+def register(code, name, *, extra=(), reminder=False, title=None, body=None):
+    """Name a kind of letter; `title` and `body` are samples of what the portal writes in it."""
     placeholders = {**COMMON, **(REMINDER if reminder else {})}
     examples = {**COMMON_EXAMPLES, **(REMINDER_EXAMPLES if reminder else {})}
     for key in extra:
         placeholders[key], examples[key] = EXTRA[key]
-    _registry[code] = Kind(code, name, placeholders, examples)
+    if title is not None:
+        examples["title"] = title
+    if body is not None:
+        examples["body"] = body
+    facts = ("deadline", "offset", *extra) if reminder else ("body",)
+    _registry[code] = Kind(code, name, placeholders, examples, facts)
     return _registry[code]
 
 
@@ -76,22 +85,89 @@ def all_kinds():
 
 
 def choices():
-    return [(kind.code, f"{kind.name} ({kind.code})") for kind in all_kinds()]
+    """(code, Russian name) of every kind, by name: what a methodist picks from."""
+    return sorted(((kind.code, str(kind.name)) for kind in all_kinds()), key=lambda choice: choice[1])
+
+
+def name_of(code):
+    """The Russian name of a kind; the code itself only for a kind no longer registered."""
+    kind = _registry.get(code)
+    return kind.name if kind is not None else code
 
 
 # Competitions (applications)
-register("application_submitted", _("An application is submitted"))
-register("application_resubmitted", _("A corrected application is submitted again"))
-register("application_withdrawn", _("An application is withdrawn"))
-register("application_admitted", _("An application is admitted to expertise"))
-register("application_returned", _("An application is returned for correction"))
-register("application_awarded", _("The status is awarded"))
-register("application_not_awarded", _("The status is not awarded"))
-register("application_draft", _("A submitted application is taken back for correction"))
-register("application_back_to_council", _("An application revised after the council's remarks goes back to it"))
-register("call_extension", _("An institution's deadline is extended"))
-register("call_extension_request", _("An institution asks for a later deadline"))
-register("call_extension_refused", _("A request for a later deadline is refused"))
+register(
+    "application_submitted",
+    _("An application is submitted"),
+    title="Заявка подана: ГБОУ школа № 287, «Инновационная площадка 2025»",
+    body="Заявка получена ИМЦ и ждёт технической экспертизы.",
+)
+register(
+    "application_resubmitted",
+    _("A corrected application is submitted again"),
+    title="Заявка подана повторно: ГБОУ школа № 287, «Инновационная площадка 2025»",
+    body="Исправленная заявка ждёт технической экспертизы. Что изменилось:\n— раздел «Программа стажировки»",
+)
+register(
+    "application_withdrawn",
+    _("An application is withdrawn"),
+    title="Заявка отозвана: ГБОУ школа № 287, «Инновационная площадка 2025»",
+    body="Учреждение решило участвовать в конкурсе в следующем году.",
+)
+register(
+    "application_admitted",
+    _("An application is admitted to expertise"),
+    title="Заявка допущена к экспертизе: «Инновационная площадка 2025»",
+    body="Техническая экспертиза пройдена; заявка передана на содержательную экспертизу.",
+)
+register(
+    "application_returned",
+    _("An application is returned for correction"),
+    title="Заявка возвращена на доработку: «Инновационная площадка 2025»",
+    body="Техническая экспертиза выявила, что в заявке нужно исправить.\nЗамечания: не указаны сроки этапов.\nИсправьте заявку и подайте её снова до 20 мая 2025.",
+)
+register(
+    "application_awarded",
+    _("The status is awarded"),
+    title="Решение по заявке «Инновационная площадка 2025»: статус присвоен",
+    body="Совет решил присвоить ГБОУ школа № 287 статус по конкурсу «Инновационная площадка 2025».\nОбоснование: программа стажировки актуальна для района.",
+)
+register(
+    "application_not_awarded",
+    _("The status is not awarded"),
+    title="Решение по заявке «Инновационная площадка 2025»: статус не присвоен",
+    body="Совет решил не присваивать ГБОУ школа № 287 статус по конкурсу «Инновационная площадка 2025».\nОбоснование: не описаны ожидаемые результаты.",
+)
+register(
+    "application_draft",
+    _("A submitted application is taken back for correction"),
+    title="Заявка взята на исправление: ГБОУ школа № 287, «Инновационная площадка 2025»",
+    body="Координатор исправляет заявку и подаст её снова до срока.",
+)
+register(
+    "application_back_to_council",
+    _("An application revised after the council's remarks goes back to it"),
+    title="Доработанная заявка передана совету: ГБОУ школа № 287, «Инновационная площадка 2025»",
+    body="Заявка, доработанная по замечаниям совета, возвращается совету. Она в повестке заседания 20 мая 2025.",
+)
+register(
+    "call_extension",
+    _("An institution's deadline is extended"),
+    title="Срок продлён: «Инновационная площадка 2025»",
+    body="Срок подачи по конкурсу «Инновационная площадка 2025» продлён для ГБОУ школа № 287 до 25 мая 2025, 18:00. Подайте заявку до этого срока.",
+)
+register(
+    "call_extension_request",
+    _("An institution asks for a later deadline"),
+    title="Просьба о продлении срока: ГБОУ школа № 287, «Инновационная площадка 2025»",
+    body="ГБОУ школа № 287 просит продлить срок подачи по конкурсу «Инновационная площадка 2025».\nПричина: болезнь ответственного.\nПродлите срок или откажите на странице просьбы.",
+)
+register(
+    "call_extension_refused",
+    _("A request for a later deadline is refused"),
+    title="В продлении срока отказано: «Инновационная площадка 2025»",
+    body="В продлении срока подачи по конкурсу «Инновационная площадка 2025» отказано.\nПричина: экспертиза уже началась.",
+)
 # Expertise
 register("expertise_assigned", _("An expert is given applications to review"))
 register("expertise_unassigned", _("An application is taken off an expert's list"))

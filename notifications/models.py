@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import District, User
 
-from . import letters
+from . import kinds, letters
 
 
 class Notification(models.Model):
@@ -104,7 +104,7 @@ class MailTemplate(models.Model):
         ]
 
     def __str__(self):
-        return self.description or self.kind
+        return self.description or str(kinds.name_of(self.kind))
 
     @property
     def is_default(self):

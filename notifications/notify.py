@@ -131,7 +131,14 @@ def send_mail_for(notification):
         else render_to_string("notifications/mail/notification.txt", context),
         to=[notification.user.email],
     )
-    html = notification.body_html or render_to_string("notifications/mail/notification.html", context)
+    if notification.body_html:
+        html = notification.body_html
+    elif notification.from_template:
+        # The template's text is the whole letter (greeting, link, signature): shown as it is,
+        # not wrapped in the default letter, which would greet and link a second time.
+        html = render_to_string("notifications/mail/written.html", context)
+    else:
+        html = render_to_string("notifications/mail/notification.html", context)
     message.attach_alternative(html, "text/html")
     Notification.objects.filter(pk=notification.pk).update(mail_attempts=notification.mail_attempts + 1)
     try:

@@ -1,11 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
-from rules.contrib.admin import ObjectPermissionsStackedInline, ObjectPermissionsTabularInline
+from rules.contrib.admin import ObjectPermissionsTabularInline
 
 from accounts.models import Institution
 from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin
@@ -59,24 +64,6 @@ class AbbreviationInline(ScopedChoicesMixin, ObjectPermissionsTabularInline):
     fields = ("abbr", "meaning")
 
 
-class ItemInline(_PlanChildInline, ScopedChoicesMixin, ObjectPermissionsStackedInline):
-    model = PlanItem
-    extra = 0
-    fields = (
-        ("section", "order", "number", "parent"),
-        "title",
-        ("timeframe_text", "needs_review"),
-        ("audience", "organizers_text"),
-        ("responsible", "host_institution"),
-        ("responsible_user", "expected_result"),
-    )
-    classes = ("collapse",)
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 100})}}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section", "parent", "host_institution")
-
-
 @admin.register(Plan)
 class PlanAdmin(DistrictScopedAdmin):
     form = PlanForm
@@ -85,9 +72,105 @@ class PlanAdmin(DistrictScopedAdmin):
     list_filter = ("district", "status", "kind", "period_label")
     search_fields = ("title",)
     list_select_related = ("district",)
-    readonly_fields = ("status", "source_name")
-    inlines = [SectionInline, ItemInline, AbbreviationInline]
+    readonly_fields = ("status", "source_name", "items_summary")
+    # Items are edited in their own list (search, pages, a filter by plan): 73 inline forms with
+    # institution and parent selects made the plan's page take seconds and megabytes. Here: a
+    # summary per section with links to that list.
+    inlines = [SectionInline, AbbreviationInline]
     actions = ["approve", "publish", "withdraw"]
+    change_form_template = "admin/plans/plan/change_form.html"
+    fieldsets = (
+        (None, {"fields": ("district", "title", "kind", "period_label", "approved_on", "approval_document")}),
+        (_("Status"), {"fields": ("status", "source_name")}),
+        (_("Items"), {"fields": ("items_summary",)}),
+    )
+    # The buttons on the plan's page: (status to move to, button text).
+    STATUS_BUTTONS = (
+        (Plan.Status.APPROVED, _("Approve the plan")),
+        (Plan.Status.PUBLISHED, _("Publish the plan")),
+        (Plan.Status.DRAFT, _("Return the plan to draft")),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:1]
+
+    @admin.display(description=_("items of the plan"))
+    def items_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        items_url = reverse("admin:plans_planitem_changelist")
+        counts = {
+            row["section_id"]: row
+            for row in obj.items.values("section_id").annotate(
+                total=Count("pk"), flagged=Count("pk", filter=Q(needs_review=True))
+            )
+        }
+        rows = []
+        for section in [*obj.sections.all(), None]:
+            found = counts.get(section.pk if section else None)
+            if not found:
+                continue
+            query = f"plan__id__exact={obj.pk}&" + (f"section={section.pk}" if section else "section__isnull=True")
+            rows.append(
+                (
+                    f"{items_url}?{query}",
+                    f"{section.number} {section.title}".strip() if section else _("without a section"),
+                    found["total"],
+                    found["flagged"] or "",
+                )
+            )
+        total = sum(row["total"] for row in counts.values())
+        summary = format_html(
+            '<p><a href="{}?plan__id__exact={}">{}</a> · <a href="{}?plan={}">{}</a></p>',
+            items_url,
+            obj.pk,
+            ngettext("Open the %(n)d item of the plan", "Open the %(n)d items of the plan", total) % {"n": total},
+            reverse("admin:plans_planitem_add"),
+            obj.pk,
+            _("Add an item"),
+        )
+        if not rows:
+            return summary
+        return format_html(
+            "{}<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            summary,
+            _("section"),
+            _("items"),
+            _("timeframes to look at"),
+            format_html_join("", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>', rows),
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/status/<str:to>/",
+                self.admin_site.admin_view(require_POST(self.status_view)),
+                name="plans_plan_status",
+            )
+        ]
+        return own + super().get_urls()
+
+    def status_view(self, request, pk, to):
+        plan = get_object_or_404(self.get_queryset(request), pk=pk)
+        if to not in Plan.Status.values or not request.user.has_perm("plans.manage_plan", plan):
+            raise PermissionDenied
+        try:
+            services.change_plan_status(plan, to, by=request.user)
+        except TransitionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request, _("The plan is now «%(status)s».") % {"status": plan.get_status_display()}, messages.SUCCESS
+            )
+        return redirect("admin:plans_plan_change", plan.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        plan = self.get_queryset(request).filter(pk=object_id).first()
+        buttons = []
+        if plan is not None and request.user.has_perm("plans.manage_plan", plan):
+            buttons = [(to, label) for to, label in self.STATUS_BUTTONS if Plan.workflow.can_move(plan.status, to)]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "status_buttons": buttons})
 
     @admin.display(description=_("title"))
     def title_short(self, obj):
@@ -98,8 +181,6 @@ class PlanAdmin(DistrictScopedAdmin):
         return obj.flagged_count
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
-
         return super().get_queryset(request).annotate(flagged_count=Count("items", filter=Q(items__needs_review=True)))
 
     def get_form(self, request, obj=None, **kwargs):
@@ -115,16 +196,6 @@ class PlanAdmin(DistrictScopedAdmin):
         super().save_model(request, obj, form, change)
         if change and "period_label" in form.changed_data:
             services.refresh_plan_timeframes(obj)
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is PlanItem:
-            # An edited timeframe is read again; edited organizers are linked to the legend again.
-            for item_form in formset.forms:
-                item = item_form.instance
-                if item.pk and item_form.has_changed():
-                    services.refresh_item_timeframe(item)
-                    services.link_organizers(item)
 
     def _change_status(self, request, queryset, to):
         done = 0
@@ -202,9 +273,18 @@ class PlanItemAdmin(ImportExportMixin, DistrictScopedAdmin):
     list_display = ("number", "title_short", "timeframe_text", "needs_review", "plan")
     list_filter = ("needs_review", "plan__district", "plan")
     search_fields = ("number", "title", "timeframe_text")
-    list_select_related = ("plan",)
+    list_select_related = ("plan", "section")
+    list_per_page = 50
     readonly_fields = ("timeframe_note", "months", "dates", "occurrence_marks")
-    raw_id_fields = ("parent",)
+    autocomplete_fields = ("parent", "host_institution")
+
+    def get_changeform_initial_data(self, request):
+        """`?plan=<pk>` (the plan page's «Add an item»): the new item is that plan's."""
+        initial = super().get_changeform_initial_data(request)
+        plan = selectors.managed_plans(request.user).filter(pk=request.GET.get("plan") or 0).first()
+        if plan is not None:
+            initial["plan"] = plan.pk
+        return initial
 
     @admin.display(description=_("event"))
     def title_short(self, obj):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from innovation_portal.admin import DistrictScopedAdmin, ScopedTabularInline
+from innovation_portal.admin import DistrictScopedAdmin, ScopedTabularInline, StateLabelsMixin
 
 from .models import Article, ArticleAuthor, ArticleEvent, BookBuild, Collection, CollectionSection, Reopening, Series
 from .models.article import BODY_FIELDS
@@ -37,7 +37,7 @@ class AuthorInline(ScopedTabularInline):
     raw_id_fields = ["institution"]
 
 
-class EventInline(ScopedTabularInline):
+class EventInline(StateLabelsMixin, ScopedTabularInline):
     model = ArticleEvent
     extra = 0
     can_delete = False

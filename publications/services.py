@@ -243,6 +243,8 @@ def take_for_review(article, *, by):
         by=by,
         tell=[article.submitted_by],
         title=_("Your article «%(title)s» is in review") % {"title": article.title},
+        body=_("The editor has taken the article «%(title)s» into review; you will be told of the result.")
+        % {"title": article.title},
     )
 
 
@@ -259,7 +261,10 @@ def request_revisions(article, *, by, comment, section=""):
             reason=comment,
             tell=[article.submitted_by],
             title=_("The editor asks to revise «%(title)s»") % {"title": article.title},
-            body=comment,
+            body=_(
+                "The editor asks you to revise the article «%(title)s».\nComment: %(comment)s\nRevise the article and submit it again."
+            )
+            % {"title": article.title, "comment": comment},
         )
 
 
@@ -289,7 +294,8 @@ def reject_article(article, *, by, reason):
         reason=reason,
         tell=[article.submitted_by],
         title=_("Your article «%(title)s» is declined") % {"title": article.title},
-        body=reason,
+        body=_("The editor has declined the article «%(title)s».\nReason: %(reason)s")
+        % {"title": article.title, "reason": reason},
     )
 
 
@@ -316,7 +322,10 @@ def add_comment(article, *, by, text, section=""):
         kind="publications.comment",
         obj=article,
         title=_("The editor commented on «%(title)s»") % {"title": article.title},
-        body=text,
+        body=_(
+            "The editor commented on your article «%(title)s»:\n%(comment)s\nOpen the article to answer or revise it."
+        )
+        % {"title": article.title, "comment": text},
         url=_article_url(article),
     )
     return comment
@@ -351,6 +360,10 @@ def _move_collection(collection, to, *, by, reason=""):
                 kind="publications.published",
                 obj=collection,
                 title=_("The collection «%(title)s» is published") % {"title": collection.title},
+                body=_(
+                    "The collection «%(title)s» with your article is published; it can be read and downloaded on its page."
+                )
+                % {"title": collection.title},
                 url=reverse("publications:collection_public", args=[collection.pk]),
             )
     return collection

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rules.contrib.admin import ObjectPermissionsStackedInline
@@ -102,6 +103,33 @@ class RatingResultAdmin(DistrictScopedAdmin):
     list_display = ("rank", "institution", "total", "group", "group_rank", "campaign")
     list_filter = ("campaign__district", "campaign__academic_year", "group")
     list_select_related = ("institution", "campaign__district")
+    # The points per indicator are stored as data (code → points): shown as a table of the indicators.
+    exclude = ("points",)
+    readonly_fields = ("points_table",)
+
+    @admin.display(description=_("points per indicator"))
+    def points_table(self, obj):
+        points = obj.points if isinstance(obj.points, dict) else {}
+        indicators = list(obj.campaign.indicators.order_by("order", "pk")) if obj.campaign_id else []
+        rows = [(indicator.name, points.get(indicator.code, 0)) for indicator in indicators]
+        known = {indicator.code for indicator in indicators}
+        rows += [
+            (_("indicator «%(code)s» (removed)") % {"code": code}, value)
+            for code, value in points.items()
+            if code not in known
+        ]
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("indicator"),
+            _("points"),
+            format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", ((name, _points(value)) for name, value in rows)),
+        )
+
+
+def _points(value):
+    return f"{value:g}".replace(".", ",") if isinstance(value, int | float) else value
 
 
 @admin.register(RatingHistory)

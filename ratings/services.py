@@ -80,6 +80,7 @@ def _move_campaign(campaign, to, *, by, reason=""):
             kind="rating_published",
             obj=campaign,
             title=_("The innovation activity rating %(year)s is published") % {"year": campaign.academic_year},
+            body=_("The rating is published: see your institution's place and points per indicator on its page."),
             url=reverse("ratings:results", args=[campaign.pk]),
             key=f"rating-published-{campaign.pk}",
         )
@@ -237,6 +238,8 @@ def submit_card(card, *, by, now=None):
         kind="rating_card_submitted",
         obj=card,
         title=_("Rating card submitted: %(institution)s") % {"institution": card.institution},
+        body=_("%(institution)s has submitted its rating card. Verify its entries.")
+        % {"institution": card.institution},
         url=reverse("ratings:verify", args=[card.pk]),
     )
     return card
@@ -293,7 +296,11 @@ def finish_verification(card, *, by):
         kind="rating_card_verified",
         obj=card,
         title=title,
-        body=str(card.institution),
+        body=_(
+            "The methodists have verified the rating card of %(institution)s. "
+            "See the points and the comments on each entry on the card."
+        )
+        % {"institution": card.institution},
         url=reverse("ratings:card", args=[card.pk]),
     )
     return card
@@ -323,6 +330,8 @@ def appeal_card(card, appeals, *, by, now=None):
         kind="rating_card_appealed",
         obj=card,
         title=_("Appeal on a rating card: %(institution)s") % {"institution": card.institution},
+        body=_("%(institution)s disagrees with the verification of its rating card. Answer the appeal on the card.")
+        % {"institution": card.institution},
         url=reverse("ratings:verify", args=[card.pk]),
     )
     return card
@@ -450,6 +459,8 @@ def book_slot(slot, institution, *, by, now=None):
                 kind="rating_interview_booked",
                 district_id=slot.campaign.district_id,
                 title=_("Interview booked: %(institution)s, %(when)s") % {"institution": institution, "when": when},
+                body=_("%(institution)s has booked the rating interview for %(when)s.")
+                % {"institution": institution, "when": when},
                 url=reverse("ratings:slot_ics", args=[slot.pk]),
             )
     except IntegrityError:

@@ -1,17 +1,93 @@
 """A call (конкурс, приём отчётов, приём докладов) and its configuration: criteria, checklist, questions."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from innovation_portal.files import FileValidator, PrivatePath
 from innovation_portal.years import validate_academic_year
 from notifications.reminders import validate_offsets
+
+# The stages in the order they must come: (field, its name as the subject of the message, as what it follows).
+# Russian declines them differently («Техническая экспертиза … не может быть раньше окончания приёма заявок»).
+STAGES = (
+    (
+        "closes_at",
+        pgettext_lazy("stage named", "The submission deadline"),
+        pgettext_lazy("stage after", "the submission deadline"),
+    ),
+    (
+        "technical_check_date",
+        pgettext_lazy("stage named", "The technical check"),
+        pgettext_lazy("stage after", "the technical check"),
+    ),
+    (
+        "expertise_starts",
+        pgettext_lazy("stage named", "The start of the content expertise"),
+        pgettext_lazy("stage after", "the start of the content expertise"),
+    ),
+    (
+        "expertise_ends",
+        pgettext_lazy("stage named", "The end of the content expertise"),
+        pgettext_lazy("stage after", "the end of the content expertise"),
+    ),
+    ("decision_date", pgettext_lazy("stage named", "The decision"), pgettext_lazy("stage after", "the decision")),
+)
+
+
+def _day(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def named_date(value):
+    return date_format(_day(value), "j E Y")
+
+
+def stage_order_errors(call):
+    """{field: Russian message} for each stage dated before the stage that must come first.
+
+    A stage left empty is skipped: the next one is compared with the last one given. The
+    presentation falls between the start of the expertise (or the technical check) and the decision.
+    """
+    errors = {}
+    previous = None
+    for name, named, after in STAGES:
+        value = getattr(call, name)
+        if value is None:
+            continue
+        if previous is not None and _day(value) < _day(previous[1]):
+            errors[name] = _("%(stage)s (%(date)s) cannot come before %(earlier)s (%(earlier_date)s).") % {
+                "stage": named,
+                "date": named_date(value),
+                "earlier": previous[0],
+                "earlier_date": named_date(previous[1]),
+            }
+        previous = (after, value)
+    if call.presentation_date:
+        after = call.expertise_starts or call.technical_check_date or call.closes_at
+        if after and call.presentation_date < _day(after):
+            errors["presentation_date"] = _("The public presentation (%(date)s) cannot come before %(when)s.") % {
+                "date": named_date(call.presentation_date),
+                "when": named_date(after),
+            }
+        elif call.decision_date and call.presentation_date > call.decision_date:
+            errors["presentation_date"] = _(
+                "The public presentation (%(date)s) cannot come after the decision (%(when)s)."
+            ) % {
+                "date": named_date(call.presentation_date),
+                "when": named_date(call.decision_date),
+            }
+    return errors
 
 
 class Call(models.Model):
@@ -109,6 +185,9 @@ class Call(models.Model):
             errors["status_kind"] = _("Name the status kind.")
         if self.expertise_starts and self.expertise_ends and self.expertise_ends < self.expertise_starts:
             errors["expertise_ends"] = _("The expertise cannot end before it starts.")
+        # The stages in their order: submission < technical check < expertise < decision.
+        for name, message in stage_order_errors(self).items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 
@@ -180,7 +259,7 @@ class Criterion(models.Model):
         if self.scale_max is not None and self.scale_min is not None and self.scale_max <= self.scale_min:
             raise ValidationError({"scale_max": _("The highest score must be above the lowest.")})
         if not isinstance(self.labels, dict):
-            raise ValidationError({"labels": _("Write the labels as an object: score → text.")})
+            raise ValidationError({"labels": _("Write one score per line: «0 — не соответствует».")})
 
     @property
     def scores(self):

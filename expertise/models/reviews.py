@@ -93,7 +93,7 @@ class ReviewEvent(StateChange):
         verbose_name_plural = _("history")
 
     def __str__(self):
-        return f"{self.subject}: {self.from_state} → {self.to_state}"
+        return f"{self.get_subject_display()}: {self.get_from_state_display()} → {self.get_to_state_display()}"
 
     def states(self):
         from .experts import Assignment

@@ -111,7 +111,7 @@ def test_the_xlsx_has_every_review_in_full(world, login):
 
 def test_the_expertise_end_is_a_date_the_methodist_sets(world, login):
     call = expertise_call(world)
-    end = timezone.localdate() + datetime.timedelta(days=3)
+    end = timezone.localdate() + datetime.timedelta(days=30)  # after the technical check (call_for: in 11 days)
     response = login(world.users.methodist).post(
         reverse("expertise:call_settings", args=[call.pk]),
         {"blind": "on", "disagreement_threshold": "1.5", "expertise_ends": end.isoformat()},

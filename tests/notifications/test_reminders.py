@@ -29,7 +29,7 @@ def deadline_source(world):
             url="/competitions/calls/42/",
             district_id=world.district.pk,
             offsets=state["offsets"],
-            context={"institution": "ГБОУ лицей № 590"},
+            context={"institution": "ГБОУ лицей № 590", "call": "Районная стажировочная площадка"},
         )
 
     reminders.source(source)
@@ -60,7 +60,9 @@ def test_default_offsets_remind_a_week_before_a_day_before_and_the_day_after(
     assert keys == ["reminder:call:42:-1", "reminder:call:42:1", "reminder:call:42:7"]
     assert len(mail.outbox) == 3
     first = mail.outbox[0]
-    assert first.subject.startswith("Напоминание: Приём заявок на конкурс")
+    assert (
+        first.subject == "Приём заявок на конкурс «Районная стажировочная площадка» заканчивается 28 апреля 2027, 18:00"
+    )
     assert "заканчивается 28 апреля 2027, 18:00 (через 7 дней)" in first.body
     assert "Здравствуйте, " in first.body
 

@@ -1,4 +1,4 @@
-"""The back office: methodists edit plans with sections and items inline, and change their status."""
+"""The back office: methodists edit plans with sections inline and items in their own list, and change their status."""
 
 from django.urls import reverse
 
@@ -7,7 +7,7 @@ from plans.models import Plan
 from .factories import make_item, make_plan, make_section
 
 
-def test_methodist_sees_own_plans_with_items_inline(login, world):
+def test_methodist_sees_own_plans_and_their_items(login, world):
     plan = make_plan(world.district, status=Plan.Status.DRAFT)
     make_item(make_section(plan), "Семинар", "по графику ОУ")
     make_plan(world.other_district, title="Чужой план")
@@ -15,7 +15,9 @@ def test_methodist_sees_own_plans_with_items_inline(login, world):
     body = client.get(reverse("admin:plans_plan_changelist")).content.decode()
     assert "Импорт плана из Word" in body and "Чужой план" not in body
     change = client.get(reverse("admin:plans_plan_change", args=[plan.pk]))
-    assert change.status_code == 200 and "Семинар" in change.content.decode()
+    assert change.status_code == 200 and "Открыть 1 пункт плана" in change.content.decode()
+    items = client.get(reverse("admin:plans_planitem_changelist") + f"?plan__id__exact={plan.pk}")
+    assert "Семинар" in items.content.decode()
     assert client.get(reverse("admin:plans_planitem_import")).status_code == 200
     other = Plan.objects.get(title="Чужой план")
     assert login(world.users.methodist).get(reverse("admin:plans_plan_change", args=[other.pk])).status_code == 302

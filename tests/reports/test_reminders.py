@@ -56,6 +56,7 @@ DEFAULT_COUNTS = [0, 1, 0, 0, 1, 0, 1, 0]
 
 
 def status_call(world, **kwargs):
+    kwargs.setdefault("technical_check_date", DUE.date() + timedelta(days=1))  # stages in order (issue 14)
     return CallFactory(
         district=world.district, closes_at=DUE, opens_at=DUE - timedelta(days=60), title="Конкурс РСП", **kwargs
     )
@@ -71,7 +72,7 @@ def test_call_closing_reminds_eligible_institutions_that_have_not_submitted(worl
     assert not keys_of(world.users.other_coordinator)
     assert recipients() == ["coordinator@example.org"] * 3
     letter = mail.outbox[0]
-    assert letter.subject == "Напоминание: Конкурс РСП — ГБОУ лицей № 590"
+    assert letter.subject == "Приём заявок на конкурс «Конкурс РСП» заканчивается 28 апреля 2027, 18:00"
     assert "заканчивается 28 апреля 2027, 18:00 (через 7 дней)" in letter.body
     assert f"http://127.0.0.1:8000/competitions/calls/{call.pk}/" in letter.body
 
@@ -111,7 +112,10 @@ def test_annual_reports_remind_current_sites_only(world, django_capture_on_commi
     assert run(TIMELINE, django_capture_on_commit_callbacks) == DEFAULT_COUNTS
     assert Notification.objects.filter(kind="reminder.annual_report").count() == 3
     assert not keys_of(world.users.other_coordinator)
-    assert mail.outbox[0].subject == "Отчёт площадки: Ежегодные отчёты базовых площадок — ГБОУ лицей № 590"
+    assert (
+        mail.outbox[0].subject
+        == "Ежегодный отчёт площадки «Ежегодные отчёты базовых площадок»: срок 28 апреля 2027, 18:00"
+    )
     assert all(key.startswith(f"reminder:call:{call.pk}:") for key in keys_of(world.users.coordinator))
 
 
@@ -125,7 +129,7 @@ def test_a_returned_application_reminds_of_its_fix_by_date(world, django_capture
     fix_keys = [k for k in keys_of(world.users.coordinator) if ":fix_by:" in k]
     assert fix_keys == [f"reminder:application:{application.pk}:fix_by:20270510:{o}" for o in ("-1", "1", "7")]
     fix_letters = [m for m in mail.outbox if m.subject.startswith("Доработайте заявку")]
-    assert len(fix_letters) == 3 and "подать до 10 мая 2027, 23:59 (через 7 дней)" in fix_letters[0].body
+    assert len(fix_letters) == 3 and "подайте снова до 10 мая 2027, 23:59 (через 7 дней)" in fix_letters[0].body
 
 
 def test_the_rating_deadline_reminds_institutions_whose_card_is_not_submitted(
@@ -138,7 +142,7 @@ def test_the_rating_deadline_reminds_institutions_whose_card_is_not_submitted(
     assert run(TIMELINE, django_capture_on_commit_callbacks) == DEFAULT_COUNTS
     assert keys_of(world.users.coordinator)[0].startswith(f"reminder:rating:{campaign.pk}:institution:")
     assert not keys_of(world.users.other_coordinator)
-    assert mail.outbox[0].subject.startswith("Рейтинг инновационной активности: ")
+    assert mail.outbox[0].subject.startswith("Данные для рейтинга «Рейтинг инновационной активности ")
 
 
 def test_a_campaign_and_a_district_set_their_own_offsets(world, django_capture_on_commit_callbacks):
@@ -156,7 +160,7 @@ def test_the_article_deadline_reminds_authors_of_drafts(world, django_capture_on
     ArticleFactory(collection=collection, institution=world.other_institution, state=Article.State.SUBMITTED)
     assert run(TIMELINE, django_capture_on_commit_callbacks) == DEFAULT_COUNTS
     assert not keys_of(world.users.other_coordinator)
-    assert mail.outbox[0].subject == "Сборник: Статьи в сборник «Инновационные процессы» — ГБОУ лицей № 590"
+    assert mail.outbox[0].subject == "Статьи в сборник «Инновационные процессы» принимаются до 28 апреля 2027, 18:00"
 
 
 def test_an_event_hosted_by_an_institution_reminds_its_coordinators_before_only(
@@ -172,8 +176,8 @@ def test_an_event_hosted_by_an_institution_reminds_its_coordinators_before_only(
         f"reminder:plan_item:{item.pk}:20271015:1",
         f"reminder:plan_item:{item.pk}:20271015:7",
     ]
-    assert mail.outbox[0].subject.startswith("Мероприятие: ")
-    assert "15.10.2027" in mail.outbox[0].subject
+    assert mail.outbox[0].subject.startswith("Мероприятие на базе ")
+    assert "15 октября 2027" in mail.outbox[0].subject
 
 
 def test_running_the_beat_again_sends_nothing_twice(world, django_capture_on_commit_callbacks):
