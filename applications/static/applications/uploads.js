@@ -46,8 +46,6 @@
   if (input) {
     var hint = document.getElementById("upload-hint");
     if (hint && msg.msgHint) hint.textContent = msg.msgHint;
-    // The file goes by itself; the form's save must not carry it (or be refused for it) again.
-    input.removeAttribute("name");
     var status = document.createElement("div");
     status.className = "upload-status mt-2 d-none";
     status.setAttribute("aria-live", "polite");
@@ -93,6 +91,7 @@
       if (finished) return;
       finished = true;
       active -= 1;
+      // The file went by itself (or was refused): the form's save must not carry it again.
       input.value = "";
       if (active === 0 && waiting) {
         var button = waiting;
