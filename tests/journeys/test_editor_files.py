@@ -47,6 +47,17 @@ def test_a_file_survives_a_refused_save_and_a_removed_file_comes_back(applicatio
     files = page.locator("#attachment-list")
     expect(page.locator("#upload-hint")).to_contain_text("Файл загружается сразу после выбора")
 
+    # A web page named .pdf is refused by its content, next to the file field, in Russian.
+    page.select_option("select[name='attach-kind']", "immersion_scenario")
+    page.set_input_files(
+        "input[name='attach-file']",
+        files=[
+            {"name": "Сценарий.pdf", "mimeType": "application/pdf", "buffer": b"<html><body>scenario</body></html>"}
+        ],
+    )
+    expect(page.locator(".upload-error")).to_contain_text("Файл такого типа здесь не принимается")
+    assert _files(application) == []
+
     # The video goes up as soon as it is chosen, before the form is saved.
     _choose(page, "video", "Анонс площадки.mp4", "video/mp4", real_mp4(150))
     expect(files).to_contain_text("Анонс площадки.mp4 (150 с)")
@@ -100,6 +111,19 @@ def test_a_file_survives_a_refused_save_and_a_removed_file_comes_back(applicatio
     assert application.org_email == "lyceum590@example.org"
     assert _files(application) == ["Анонс площадки.mp4"]
     assert application.state == Application.State.DRAFT
+
+    # Removed, then the page is left before the undo window closes: the removal goes as a beacon.
+    video = page.locator("#attachment-list li[data-attachment]", has_text="Анонс площадки.mp4")
+    video.get_by_role("button", name="удалить").click()
+    expect(video).to_be_hidden()
+    page = coordinator.go(f"/competitions/applications/{application.pk}/")
+    # Playwright does not report beacons (the browser sends them for a page that is gone), so
+    # wait, as expect() does for the page, until the server has done what the beacon asked.
+    for _ in range(100):
+        if not _files(application):
+            break
+        page.wait_for_timeout(100)
+    assert _files(application) == []
 
 
 def test_a_large_file_goes_in_chunks_and_continues_after_the_connection_drops(application, visit):
