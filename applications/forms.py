@@ -234,6 +234,11 @@ class QuestionsForm(forms.Form):
         return values
 
 
+def attachment_file_kind(kind):
+    """Which files (innovation_portal.files.KINDS) an attachment of this kind may be."""
+    return {Attachment.Kind.VIDEO: "video", Attachment.Kind.OTHER: "any"}.get(kind, "document")
+
+
 class AttachmentForm(forms.Form):
     """One attachment: a file checked by its content, or (for the video) a link to a video page."""
 
@@ -260,9 +265,8 @@ class AttachmentForm(forms.Form):
             self.add_error("video_url", _("A link can stand only for the video announcement."))
             return data
         if upload:
-            file_kind = {Attachment.Kind.VIDEO: "video", Attachment.Kind.OTHER: "any"}.get(kind, "document")
             try:
-                FileValidator(file_kind)(upload)
+                FileValidator(attachment_file_kind(kind))(upload)
             except ValidationError as error:
                 self.add_error("file", error)
                 return data

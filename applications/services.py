@@ -656,6 +656,27 @@ def remove_attachment(attachment):
         transaction.on_commit(lambda: storage.delete(stored))
 
 
+def remove_attachments(application, pks):
+    """Remove the application's attachments with these ids (others' and unknown ids are ignored).
+
+    The editor removes a file in the browser first and sends the ids later (when the undo
+    window closes, with the form's save, or on leaving the page), so an id may come twice.
+    Returns the ids removed.
+    """
+    from .models import Attachment
+
+    _require_editable(application)
+    wanted = [int(pk) for pk in pks if str(pk).isdigit()]
+    removed = []
+    with transaction.atomic():
+        for attachment in Attachment.objects.filter(application=application, pk__in=wanted):
+            removed.append(attachment.pk)
+            remove_attachment(attachment)
+    # The editor may hold the attachments prefetched (selectors.with_contents).
+    getattr(application, "_prefetched_objects_cache", {}).pop("attachments", None)
+    return removed
+
+
 # --- extension requests -------------------------------------------------------------------
 
 

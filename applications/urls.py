@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coordinator, manage, public
+from .views import coordinator, manage, public, uploads
 
 app_name = "applications"
 
@@ -25,6 +25,9 @@ urlpatterns = [
         coordinator.attachment_delete,
         name="attachment_delete",
     ),
+    path("applications/<int:pk>/uploads/", uploads.upload_start, name="upload_start"),
+    path("applications/<int:pk>/uploads/<str:upload>/", uploads.upload_chunk, name="upload_chunk"),
+    path("applications/<int:pk>/files/remove/", uploads.attachments_remove, name="attachments_remove"),
     path("applications/<int:pk>/answers/<int:question_pk>/file/", coordinator.answer_file, name="answer_file"),
     path("applications/<int:pk>/check/", manage.check, name="check"),
     path("manage/", manage.calls, name="manage_calls"),

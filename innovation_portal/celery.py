@@ -58,6 +58,8 @@ app.conf.beat_schedule = {
     # Long jobs whose worker died are otherwise redelivered only after the visibility timeout.
     "resume-stale-exports": {"task": "exports.resume_stale_exports", "schedule": crontab(minute="*/10")},
     "purge-plan-import-uploads": {"task": "plans.purge_import_uploads", "schedule": crontab(hour=3, minute=45)},
+    # Chunked uploads of the application editor that were never finished.
+    "purge-partial-uploads": {"task": "applications.purge_partial_uploads", "schedule": crontab(hour=4, minute=0)},
     "resume-stale-builds": {"task": "publications.tasks.resume_stale_builds", "schedule": crontab(minute="*/10")},
     # Reviews of ended expertises and decided applications are closed formally.
     "freeze-reviews": {"task": "expertise.tasks.freeze_reviews", "schedule": crontab(minute=15)},

@@ -267,6 +267,10 @@ def edit(request, pk):
     if refusal:
         messages.info(request, _("The application has been submitted and can no longer be edited."))
         return refusal
+    if request.method == "POST" and request.POST.getlist("delete-attachment"):
+        # Files removed in the editor whose undo window was still open (uploads.js): gone
+        # whether or not the rest of the form is valid, as uploads are kept either way.
+        services.remove_attachments(application, request.POST.getlist("delete-attachment"))
     questions = application.call.questions.all()
     answers = {a.question_id: a for a in application.answers.all()}
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)

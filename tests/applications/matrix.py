@@ -39,6 +39,15 @@ def _attachment(w, application):
     return [application.pk, attachment.pk]
 
 
+def _partial_upload(w):
+    """A draft with a chunked upload the coordinator has begun (partial uploads are per user)."""
+    from applications import uploads
+
+    application = _draft(w)
+    partial = uploads.begin(w.users.coordinator, application, kind="other", name="Устав.pdf", size=len(PDF))
+    return reverse("applications:upload_chunk", args=[application.pk, partial.id]) + "?offset=0"
+
+
 def _extension_request(w):
     call = call_for(w)
     return ExtensionRequest.objects.create(
@@ -119,6 +128,35 @@ CASES = [
         lambda w: reverse("applications:attachment_delete", args=_attachment(w, application_for(w))),
         OWN_DRAFT_POST,
         method="post",
+    ),
+    Case(
+        "applications:upload_start",
+        lambda w: reverse("applications:upload_start", args=[_draft(w).pk]),
+        statuses(404, anonymous=302, coordinator=200),
+        method="post",
+        data=lambda w: {"kind": "other", "name": "Устав.pdf", "size": str(len(PDF))},
+    ),
+    Case(
+        "applications:upload_start",
+        lambda w: reverse("applications:upload_start", args=[_submitted(w).pk]),
+        statuses(404, anonymous=302, coordinator=409, methodist=403, district_office=403),
+        method="post",
+        data=lambda w: {"kind": "other", "name": "Устав.pdf", "size": str(len(PDF))},
+        label="submitted",
+    ),
+    Case(
+        "applications:upload_chunk",
+        _partial_upload,
+        # The coordinator passes the checks; a form body instead of the file's bytes is refused.
+        statuses(404, anonymous=302, coordinator=415),
+        method="post",
+    ),
+    Case(
+        "applications:attachments_remove",
+        lambda w: reverse("applications:attachments_remove", args=[application_for(w).pk]),
+        statuses(404, anonymous=302, coordinator=200),
+        method="post",
+        data=lambda w: {"attachment": "1"},
     ),
     Case("applications:answer_file", _answer_file, READ_HANDED_IN),
     Case(
