@@ -36,7 +36,10 @@
     timer = setTimeout(save, delay);
   }
 
-  function changed() {
+  function changed(event) {
+    // Files are uploaded as soon as they are chosen (uploads.js): choosing one changes nothing unsaved.
+    var target = event && event.target;
+    if (target && target.name && (target.type === "file" || target.name.indexOf("attach-") === 0)) return;
     if (!dirty) firstChange = Date.now();
     dirty = true;
     if (stopped) return;
