@@ -532,7 +532,7 @@ class Generator:
 
     def plans(self):
         from plans import services
-        from plans.models import Plan, PlanAbbreviation, PlanItem, PlanItemMonth, PlanSection
+        from plans.models import Execution, Plan, PlanAbbreviation, PlanItem, PlanItemOccurrence, PlanSection
 
         plans = []
         for index in range(self.scale.plans):
@@ -575,7 +575,6 @@ class Generator:
         items = []
         for plan in self.plan_objects:
             plan_sections = by_plan[plan.pk]
-            past = plan.period_end < self.today
             for k in range(self.scale.items_per_plan):
                 section = plan_sections[k * len(plan_sections) // self.scale.items_per_plan]
                 host = self.institutions[(k * 13) % len(self.institutions)] if k % 5 == 0 else None
@@ -591,17 +590,18 @@ class Generator:
                     responsible="Методистова А. С.",
                     expected_result=self.words.sentence(),
                     host_institution=host,
-                    execution=PlanItem.Execution.HELD if past else PlanItem.Execution.PLANNED,
-                    executed_on=plan.period_start + dt.timedelta(days=40) if past else None,
-                    execution_report="Проведено по плану." if past else "",
                 )
                 services.apply_timeframe(item, plan.period_start, plan.period_end)
                 items.append(item)
         items = PlanItem.objects.bulk_create(self.count("plan items", items))
-        months = [
-            PlanItemMonth(item=item, month=dt.date(int(m[:4]), int(m[5:7]), 1)) for item in items for m in item.months
-        ]
-        PlanItemMonth.objects.bulk_create(self.count("plan item months", months))
+        from django.db.models import F
+
+        services.sync_occurrences(items)
+        # Past plans were held: every occurrence whose window has ended is marked held on its first day
+        # (a bulk update bypassing the door: the bench needs volume, not history).
+        PlanItemOccurrence.objects.filter(
+            item__plan__in=[p for p in self.plan_objects if p.period_end < self.today], last_day__lt=self.today
+        ).update(execution=Execution.HELD, executed_on=F("first_day"), report="Проведено по плану.", participants=25)
         legend = {(a.plan_id, a.abbr): a for a in abbreviations}
         through = PlanItem.organizers.through
         links = [

@@ -68,7 +68,7 @@ class ItemInline(_PlanChildInline, ScopedChoicesMixin, ObjectPermissionsStackedI
         ("timeframe_text", "needs_review"),
         ("audience", "organizers_text"),
         ("responsible", "host_institution"),
-        "expected_result",
+        ("responsible_user", "expected_result"),
     )
     classes = ("collapse",)
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 100})}}
@@ -173,6 +173,7 @@ class PlanItemForm(forms.ModelForm):
             "responsible",
             "expected_result",
             "host_institution",
+            "responsible_user",
         )
 
     def clean(self):
@@ -198,16 +199,35 @@ class PlanItemAdmin(ImportExportMixin, DistrictScopedAdmin):
     export_formats = EXPORT_FORMATS
     import_form_class = PlanItemImportForm
     confirm_form_class = PlanItemConfirmImportForm
-    list_display = ("number", "title_short", "timeframe_text", "needs_review", "execution", "plan")
-    list_filter = ("needs_review", "execution", "plan__district", "plan")
+    list_display = ("number", "title_short", "timeframe_text", "needs_review", "plan")
+    list_filter = ("needs_review", "plan__district", "plan")
     search_fields = ("number", "title", "timeframe_text")
     list_select_related = ("plan",)
-    readonly_fields = ("timeframe_note", "months", "dates", "execution", "executed_on", "execution_report")
+    readonly_fields = ("timeframe_note", "months", "dates", "occurrence_marks")
     raw_id_fields = ("parent",)
 
     @admin.display(description=_("event"))
     def title_short(self, obj):
         return obj.title[:100]
+
+    @admin.display(description=_("occurrences"))
+    def occurrence_marks(self, obj):
+        """Each occurrence and its mark, read-only: marks are made on the execution page."""
+        from django.utils.html import format_html_join
+
+        rows = obj.occurrences.all() if obj.pk else []
+        return format_html_join(
+            "",
+            "<div>{} — {}{}</div>",
+            (
+                (
+                    o.window_text or _("no date"),
+                    o.get_execution_display(),
+                    f" {o.executed_on:%d.%m.%Y}" if o.executed_on else "",
+                )
+                for o in rows
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

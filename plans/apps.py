@@ -10,4 +10,7 @@ class PlansConfig(AppConfig):
         from innovation_portal import navigation
         from innovation_portal.navigation import NavEntry
 
-        navigation.register(NavEntry(_("Plans of events"), "plans:list", order=10))
+        navigation.register(
+            NavEntry(_("Plans of events"), "plans:list", order=10),
+            NavEntry(_("Events to mark"), "plans:own_events", permission="plans.view_own_events", order=11),
+        )

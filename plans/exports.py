@@ -1,6 +1,6 @@
 """A plan as JSON, PDF, XLSX and an ICS calendar feed; the year-end execution report."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -12,8 +12,8 @@ from exports import registry as background
 from innovation_portal.pdf import render_pdf
 from innovation_portal.spreadsheets import Line, Sheet, xlsx
 
-from .models import Plan, PlanItem
-from .selectors import execution_summary, plan_for_export
+from .models import Execution, Plan
+from .selectors import plan_for_export, tally
 
 # --- JSON ---------------------------------------------------------------------------------
 
@@ -102,15 +102,27 @@ def plan_pdf(plan):
     )
 
 
+def _report_tally(items):
+    for item in items:
+        item.marked_occurrences = [o for o in item.all_occurrences if o.is_marked]
+        item.planned_count = len(item.all_occurrences) - len(item.marked_occurrences)
+    return tally(o for item in items for o in item.all_occurrences)
+
+
 def execution_report_pdf(plan):
+    """The year-end report: occurrences by month (held / planned / moved / cancelled) and each item's marks."""
     sections, items, _legend = plan_for_export(plan)
+    rows, totals, total = _report_tally(items).table()
     return render_pdf(
         "plans/pdf/execution_report.html",
         {
             "plan": plan,
             "sections": sections,
-            "summary": execution_summary(items),
-            "total": len(items),
+            "labels": [label for _value, label in Execution.choices],
+            "tally_rows": rows,
+            "tally_totals": totals,
+            "tally_total": total,
+            "item_count": len(items),
             "today": timezone.localdate(),
         },
     )
@@ -143,62 +155,69 @@ def plan_xlsx(plan):
     return xlsx([sheet])
 
 
+def _month_label(month):
+    from django.utils.formats import date_format
+
+    return date_format(month, "F Y") if month else _("no date")
+
+
 def execution_report_xlsx(plan):
+    """Occurrences by month above (rows and columns sum to the totals), then every occurrence with its mark."""
     sections, items, _legend = plan_for_export(plan)
-    labels = dict(PlanItem.Execution.choices)
-    summary = [[str(label), count] for _status, label, count in execution_summary(items)]
-    headers = [_("No."), _("Event"), _("Timeframe"), _("Execution"), _("Date"), _("Short report")]
+    labels = [str(label) for _value, label in Execution.choices]
+    rows_by_month, totals, total = _report_tally(items).table()
+    above = [
+        [_("Execution of the plan: %(title)s") % {"title": plan.title}],
+        [f"{plan.district.name}, {plan.period_label}"],
+        [],
+        [_("Month"), *labels, _("Total")],
+        *[[_month_label(month), *counts, row_total] for month, counts, row_total in rows_by_month],
+        [_("Total"), *totals, total],
+        [],
+    ]
+    headers = [
+        _("No."),
+        _("Event"),
+        _("Timeframe"),
+        _("Occurrence"),
+        _("Execution"),
+        _("Date"),
+        _("Participants"),
+        _("Materials"),
+        _("Short report"),
+        _("Marked by"),
+    ]
+    names = dict(Execution.choices)
     rows = []
     for section in sections:
-        rows.append([section.number, section.title])
+        rows.append(Line([section.number, section.title], bold=True))
         for item in section.shown_items:
-            rows.append(
-                [
-                    item.number,
-                    item.title,
-                    item.timeframe_text,
-                    str(labels[item.execution]),
-                    item.executed_on,
-                    item.execution_report,
-                ]
-            )
-    sheet = Sheet(
-        _("Execution"),
-        headers,
-        rows,
-        widths=[9, 60, 20, 16, 12, 50],
-        above=[
-            [_("Execution of the plan: %(title)s") % {"title": plan.title}],
-            [f"{plan.district.name}, {plan.period_label}"],
-            [],
-            *summary,
-            [_("Total"), len(items)],
-            [],
-        ],
-    )
+            for occurrence in item.all_occurrences:
+                rows.append(
+                    [
+                        item.number,
+                        item.title,
+                        item.timeframe_text,
+                        occurrence.window_text or _("no date"),
+                        str(names[occurrence.execution]),
+                        occurrence.executed_on,
+                        occurrence.participants,
+                        occurrence.materials_url or occurrence.materials_file_name,
+                        occurrence.report,
+                        str(occurrence.marked_by) if occurrence.marked_by_id else "",
+                    ]
+                )
+    sheet = Sheet(_("Execution"), headers, rows, widths=[9, 50, 20, 20, 14, 12, 10, 30, 40, 24], above=above)
     return xlsx([sheet])
 
 
 # --- ICS ----------------------------------------------------------------------------------
 #
-# Dated items are all-day events, one per date. An item known only to the month (or months)
-# is one all-day event spanning each run of consecutive months, marked free/transparent: both
+# Every occurrence is an all-day event: a dated one on its days, one known only to the month (or
+# months) spanning them, marked free/transparent: both
 # Yandex Calendar and Outlook show such an event as a bar across the days at the top of the
 # calendar without blocking anyone's time. iCalendar task components were not used because neither of them shows
 # tasks from a subscribed feed. Items whose timeframe is not understood are left out.
-
-
-def _runs(months):
-    """Consecutive months as (first day, day after the last month)."""
-    runs = []
-    for text in months:
-        first = date(int(text[:4]), int(text[5:7]), 1)
-        after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-        if runs and runs[-1][1] == first:
-            runs[-1] = (runs[-1][0], after)
-        else:
-            runs.append((first, after))
-    return runs
 
 
 def _host():
@@ -206,6 +225,8 @@ def _host():
 
 
 def item_events(item, stamp):
+    """One all-day event per occurrence, with a UID of its own: a moved occurrence is updated in place
+    at its new date (the old one is in no feed); an undated one is left out."""
     from icalendar import Event
 
     url = settings.SITE_URL + reverse("plans:detail", args=[item.plan_id]) + f"#item-{item.pk}"
@@ -220,27 +241,24 @@ def item_events(item, stamp):
         if part
     )
     summary = f"{item.number} {item.title}".strip()
-    if item.dates:
-        spans = [(date.fromisoformat(d), date.fromisoformat(d) + timedelta(days=1)) for d in item.dates]
-    else:
-        spans = _runs(item.months)
     events = []
-    for first, after in spans:
+    for occurrence in item.all_occurrences:
+        window = occurrence.feed_window()
+        if window is None:
+            continue
+        first, last, exact = window
         event = Event()
-        event.add("uid", f"plan-item-{item.pk}-{first:%Y%m%d}@{_host()}")
+        event.add("uid", f"plan-occurrence-{occurrence.pk}@{_host()}")
         event.add("dtstamp", stamp)
         event.add("dtstart", first)
-        event.add("dtend", after)
-        event.add("summary", summary if item.dates else f"{summary} ({item.timeframe_text})")
+        event.add("dtend", last + timedelta(days=1))
+        event.add("summary", summary if exact else f"{summary} ({item.timeframe_text})")
         event.add("description", description)
         event.add("url", url)
         if item.host_institution:
             event.add("location", item.host_institution.short_name)
-        if item.execution == PlanItem.Execution.CANCELLED:
-            event.add("status", "CANCELLED")
-        else:
-            event.add("status", "CONFIRMED")
-        if not item.dates:
+        event.add("status", "CANCELLED" if occurrence.execution == Execution.CANCELLED else "CONFIRMED")
+        if not exact:
             event.add("transp", "TRANSPARENT")
             event.add("x-microsoft-cdo-busystatus", "FREE")
         events.append(event)
@@ -261,15 +279,17 @@ def calendar_ics(name, items):
     calendar.add("x-published-ttl", "PT12H")
     stamp = datetime.now(tz=timezone.get_current_timezone()).replace(microsecond=0)
     for item in items:
-        if not item.understood:
-            continue
         for event in item_events(item, stamp):
             calendar.add_component(event)
     return calendar.to_ical()
 
 
 def plan_ics(plan):
-    items = list(plan.items.select_related("plan", "host_institution").order_by("order"))
+    from .selectors import occurrences_prefetch
+
+    items = list(
+        plan.items.select_related("plan", "host_institution").prefetch_related(occurrences_prefetch()).order_by("order")
+    )
     return calendar_ics(f"{plan.district.short_name}: {Plan.Kind(plan.kind).label} {plan.period_label}", items)
 
 

@@ -6,7 +6,7 @@ from accounts.models import District
 from innovation_portal.files import FileValidator
 from innovation_portal.years import parse_period
 
-from .models import Plan, PlanItem
+from .models import Execution, Plan
 
 
 class PlanFilterForm(forms.Form):
@@ -95,20 +95,41 @@ class PlanConfirmForm(forms.Form):
         return parse_period(self.cleaned_data["period"]).label
 
 
-class ExecutionForm(forms.Form):
-    """The quick mark of one item on the execution page."""
+class OccurrenceForm(forms.Form):
+    """The mark of one occurrence: held (when, how many came, materials), moved (to when), cancelled."""
 
-    execution = forms.ChoiceField(label=_("Execution"), choices=PlanItem.Execution.choices)
+    execution = forms.ChoiceField(label=_("Execution"), choices=Execution.choices)
     executed_on = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Held on / moved to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    participants = forms.IntegerField(label=_("Participants"), required=False, min_value=0, max_value=100000)
+    materials_url = forms.URLField(label=_("Link to materials"), required=False, max_length=500, assume_scheme="https")
+    materials_file = forms.FileField(
+        label=_("File of materials"),
+        required=False,
+        validators=[FileValidator("any", max_mb=20)],
+        help_text=_("A document, a presentation, photos or an archive, up to 20 MB."),
     )
     report = forms.CharField(
-        label=_("Short report"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Short report"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def clean(self):
+        from django.utils import timezone
+
         data = super().clean()
         status = data.get("execution")
-        if status in (PlanItem.Execution.HELD, PlanItem.Execution.MOVED) and not data.get("executed_on"):
+        day = data.get("executed_on")
+        if status in (Execution.HELD, Execution.MOVED) and not day:
             self.add_error("executed_on", _("Give the date the event was held on or moved to."))
+        elif status == Execution.HELD and day > timezone.localdate():
+            self.add_error(
+                "executed_on",
+                _("The event cannot be marked held on %(date)s: that day has not come yet.")
+                % {"date": day.strftime("%d.%m.%Y")},
+            )
+        if status != Execution.HELD and (data.get("participants") is not None or data.get("materials_file")):
+            self.add_error("participants", _("Participants and materials go with a held event only."))
         return data

@@ -1,6 +1,6 @@
 """Annual plans of events and roadmaps: sections, items, their timeframes and execution."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -132,35 +132,22 @@ class PlanSection(models.Model):
         return " ".join(part for part in (self.number, self.title) if part) or str(_("(no section)"))
 
 
+class Execution(models.TextChoices):
+    """What became of one occurrence of an event."""
+
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    MOVED = "moved", _("moved")
+    CANCELLED = "cancelled", _("cancelled")
+
+
 class PlanItem(models.Model):
     """One event of a plan, with its timeframe as written and as understood."""
 
     district_path = "plan__district"
 
-    class Execution(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        HELD = "held", _("held")
-        MOVED = "moved", _("moved")
-        CANCELLED = "cancelled", _("cancelled")
-
-    # The one door is services.move (mark_execution); a mark can be corrected (held → held).
-    workflow = Workflow(
-        Execution,
-        field="execution",
-        moves={
-            Execution.HELD: {Execution.PLANNED, Execution.MOVED, Execution.HELD},
-            Execution.MOVED: {Execution.PLANNED, Execution.MOVED},
-            Execution.CANCELLED: {Execution.PLANNED, Execution.MOVED},
-            Execution.PLANNED: {Execution.HELD, Execution.MOVED, Execution.CANCELLED},
-        },
-        groups={"MARKED": {Execution.HELD, Execution.MOVED, Execution.CANCELLED}},
-        badges={
-            Execution.PLANNED: "light",
-            Execution.HELD: "success",
-            Execution.MOVED: "info",
-            Execution.CANCELLED: "secondary",
-        },
-    )
+    # Each occurrence of the item is marked on its own (PlanItemOccurrence); the states live there.
+    Execution = Execution
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="items", verbose_name=_("plan"))
     section = models.ForeignKey(PlanSection, models.CASCADE, related_name="items", verbose_name=_("section"))
@@ -179,6 +166,7 @@ class PlanItem(models.Model):
     dates = models.JSONField(_("dates"), default=list, blank=True, editable=False)
     deadline = models.DateField(_("deadline"), null=True, blank=True, editable=False)
     recurrence = models.CharField(_("recurrence"), max_length=30, blank=True, editable=False)
+    spans = models.JSONField(_("named stretches"), default=list, blank=True, editable=False)
     timeframe_note = models.CharField(_("how the timeframe was read"), max_length=500, blank=True, editable=False)
     starts_on = models.DateField(_("first day"), null=True, blank=True, editable=False)
     needs_review = models.BooleanField(
@@ -201,13 +189,16 @@ class PlanItem(models.Model):
         related_name="hosted_plan_items",
         verbose_name=_("host institution"),
     )
-    source_row = models.PositiveIntegerField(_("row in the document"), null=True, blank=True, editable=False)
-    execution = models.CharField(
-        _("execution"), max_length=10, choices=Execution.choices, default=Execution.PLANNED, editable=False
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_plan_items",
+        verbose_name=_("responsible person's account"),
+        help_text=_("The responsible person of a roadmap item marks its occurrences in the browser."),
     )
-    executed_on = models.DateField(_("held / moved to"), null=True, blank=True, editable=False)
-    execution_report = models.TextField(_("short report"), blank=True, editable=False)
-    state_changed_at = models.DateTimeField(_("marked"), null=True, blank=True, editable=False)
+    source_row = models.PositiveIntegerField(_("row in the document"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("plan item")
@@ -224,10 +215,6 @@ class PlanItem(models.Model):
     @property
     def depth(self):
         return max(len([p for p in self.number.split(".") if p.strip()]) - 1, 0)
-
-    @property
-    def is_marked(self):
-        return self.execution in self.MARKED
 
 
 class PlanItemMonth(models.Model):
@@ -246,13 +233,145 @@ class PlanItemMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
-class PlanItemExecutionChange(StateChange):
-    """History of an item's execution marks (held on, moved to, cancelled, with the report)."""
+class PlanItemOccurrence(models.Model):
+    """One time an event is held: a month of «ежемесячно», a date of «10.10, 15.11», the one mark of
+    a timeframe not understood (no window). Marked held / moved / cancelled on its own.
+
+    The window comes from the timeframe (plans.timeframes.occurrence_slots) and ``key`` names it,
+    so that re-reading an edited timeframe keeps the marks of the windows that remain. A marked
+    occurrence whose window is gone from the timeframe is kept and flagged (``out_of_timeframe``).
+    """
 
     district_path = "item__plan__district"
 
-    STATES = PlanItem.Execution
+    # The one door is services.move (mark_occurrence); a mark can be corrected (held → held).
+    workflow = Workflow(
+        Execution,
+        field="execution",
+        moves={
+            Execution.HELD: {Execution.PLANNED, Execution.MOVED, Execution.HELD},
+            Execution.MOVED: {Execution.PLANNED, Execution.MOVED},
+            Execution.CANCELLED: {Execution.PLANNED, Execution.MOVED},
+            Execution.PLANNED: {Execution.HELD, Execution.MOVED, Execution.CANCELLED},
+        },
+        groups={"MARKED": {Execution.HELD, Execution.MOVED, Execution.CANCELLED}},
+        badges={
+            Execution.PLANNED: "light",
+            Execution.HELD: "success",
+            Execution.MOVED: "info",
+            Execution.CANCELLED: "secondary",
+        },
+    )
+
+    item = models.ForeignKey(PlanItem, models.CASCADE, related_name="occurrences", verbose_name=_("plan item"))
+    key = models.CharField(max_length=60, blank=True, editable=False)
+    first_day = models.DateField(_("from"), null=True, blank=True, editable=False)
+    last_day = models.DateField(_("to"), null=True, blank=True, editable=False)
+    exact = models.BooleanField(default=False, editable=False, help_text="The window is days, not whole months.")
+    out_of_timeframe = models.BooleanField(_("no longer in the timeframe"), default=False, editable=False)
+    execution = models.CharField(
+        _("execution"), max_length=10, choices=Execution.choices, default=Execution.PLANNED, editable=False
+    )
+    executed_on = models.DateField(_("held on / moved to"), null=True, blank=True, editable=False)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True, editable=False)
+    materials_url = models.URLField(_("link to materials"), max_length=500, blank=True, editable=False)
+    materials_file = models.FileField(
+        _("materials"),
+        upload_to=PrivatePath("plans/materials"),
+        validators=[FileValidator("any", max_mb=20)],
+        blank=True,
+        editable=False,
+    )
+    materials_file_name = models.CharField(_("materials file name"), max_length=255, blank=True, editable=False)
+    report = models.TextField(_("short report"), blank=True, editable=False)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    state_changed_at = models.DateTimeField(_("marked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("occurrence")
+        verbose_name_plural = _("occurrences")
+        ordering = ["item", "first_day", "key", "pk"]
+        constraints = [models.UniqueConstraint(fields=["item", "key"], name="plan_item_occurrence_unique")]
+        indexes = [models.Index(fields=["execution", "executed_on"]), models.Index(fields=["first_day"])]
+
+    def __str__(self):
+        return f"{self.item} — {self.window_text or _('no date')}"
+
+    @property
+    def is_marked(self):
+        return self.execution in self.MARKED
+
+    @property
+    def is_dated(self):
+        return self.first_day is not None
+
+    @property
+    def window_text(self):
+        """«10.10.2023», «10.10.2023 – 12.10.2023», «10.2023», «09.2023 – 04.2024»; "" when undated."""
+        if self.first_day is None:
+            return ""
+        if self.exact:
+            if self.first_day == self.last_day:
+                return f"{self.first_day:%d.%m.%Y}"
+            return f"{self.first_day:%d.%m.%Y} – {self.last_day:%d.%m.%Y}"
+        if (self.first_day.year, self.first_day.month) == (self.last_day.year, self.last_day.month):
+            return f"{self.first_day:%m.%Y}"
+        return f"{self.first_day:%m.%Y} – {self.last_day:%m.%Y}"
+
+    @property
+    def shown_day(self):
+        """The one day the feeds put it on: where it was held or moved to, else its exact planned day."""
+        if self.execution in (Execution.HELD, Execution.MOVED) and self.executed_on:
+            return self.executed_on
+        return self.first_day if self.exact and self.first_day == self.last_day else None
+
+    def feed_window(self):
+        """(first day, last day, exact) in the calendar and feeds: a moved event only at its new date."""
+        if self.execution in (Execution.HELD, Execution.MOVED) and self.executed_on:
+            return self.executed_on, self.executed_on, True
+        if self.first_day is None:
+            return None
+        return self.first_day, self.last_day, self.exact
+
+    def report_month(self, today):
+        """(month, execution) the reports count it under: held where it was held, never a day to come.
+
+        Held and moved events count in the month of their date (moved: the new date); planned and
+        cancelled ones in the first month of their window; an undated one under no month (None).
+        A held mark dated after ``today`` (left from before held dates were checked) counts as planned.
+        """
+        if self.execution in (Execution.HELD, Execution.MOVED) and self.executed_on:
+            execution = self.execution
+            if execution == Execution.HELD and self.executed_on > today:
+                execution = Execution.PLANNED
+            return self.executed_on.replace(day=1), execution
+        month = self.first_day.replace(day=1) if self.first_day else None
+        return month, self.execution
+
+    def feed_months(self):
+        """The first days of the months the occurrence is shown in (its window, or the day it moved to)."""
+        window = self.feed_window()
+        if window is None:
+            return []
+        first, last, _exact = window
+        months, month = [], first.replace(day=1)
+        while month <= last:
+            months.append(month)
+            month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return months
+
+
+class PlanItemExecutionChange(StateChange):
+    """History of the execution marks of an item's occurrences: who marked what, when, with what."""
+
+    district_path = "item__plan__district"
+
+    STATES = Execution
 
     item = models.ForeignKey(PlanItem, models.CASCADE, related_name="execution_changes")
+    occurrence = models.ForeignKey(PlanItemOccurrence, models.CASCADE, null=True, blank=True, related_name="changes")
     executed_on = models.DateField(null=True, blank=True)
+    participants = models.PositiveIntegerField(null=True, blank=True)
     report = models.TextField(blank=True)

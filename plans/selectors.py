@@ -2,15 +2,16 @@
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from accounts.models import RoleAssignment
 from innovation_portal import boundary
 
-from .models import Plan, PlanItem, PlanSection
+from .models import Execution, Plan, PlanItem, PlanItemExecutionChange, PlanItemOccurrence, PlanSection
 
 Role = RoleAssignment.Role
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -60,6 +61,19 @@ def item_queryset():
     return PlanItem.objects.select_related("section", "host_institution").prefetch_related("organizers")
 
 
+def occurrences_prefetch(to_attr="all_occurrences"):
+    """An item's occurrences in order, as ``item.all_occurrences`` (with who marked them)."""
+    occurrences = PlanItemOccurrence.objects.select_related("marked_by").order_by("first_day", "key")
+    return Prefetch("occurrences", to_attr=to_attr, queryset=occurrences)
+
+
+def with_month_occurrences(items, month):
+    """Give each item ``month_occurrences``: its occurrences shown in ``month`` (a moved one at its new date)."""
+    for item in items:
+        item.month_occurrences = [o for o in item.all_occurrences if month in o.feed_months()]
+    return items
+
+
 def _search(items, query):
     query = " ".join((query or "").split())
     if not query:
@@ -88,7 +102,7 @@ def _search(items, query):
 
 def plan_items(plan, *, month=None, audience="", organizer="", institution=None, query=""):
     """A plan's items, in document order, narrowed by the page's filters."""
-    items = item_queryset().filter(plan=plan)
+    items = item_queryset().prefetch_related(occurrences_prefetch()).filter(plan=plan)
     if month is not None:
         items = items.filter(month_rows__month=month)
     if audience:
@@ -129,12 +143,14 @@ def month_items(user, month, district=None):
     plans = visible_plans(user)
     if district is not None:
         plans = plans.filter(district=district)
-    return list(
+    items = list(
         item_queryset()
         .select_related("plan__district")
+        .prefetch_related(occurrences_prefetch())
         .filter(month_rows__month=month, plan__in=plans.values("pk"))
         .order_by("plan__district__name", "plan_id", "order")
     )
+    return with_month_occurrences(items, month)
 
 
 def calendar_weeks(month, items):
@@ -142,13 +158,21 @@ def calendar_weeks(month, items):
     import calendar as _calendar
 
     on_day, whole_month = {}, []
-    prefix = f"{month:%Y-%m}"
     for item in items:
-        days = [d for d in item.dates if d.startswith(prefix)]
-        if not days:
-            whole_month.append(item)
-        for day in days:
-            on_day.setdefault(date.fromisoformat(day), []).append(item)
+        days = set()
+        for occurrence in item.month_occurrences:
+            first, last, exact = occurrence.feed_window()
+            if not exact:
+                if item not in whole_month:
+                    whole_month.append(item)
+                continue
+            day = first
+            while day <= last:
+                if (day.year, day.month) == (month.year, month.month):
+                    days.add(day)
+                day = date.fromordinal(day.toordinal() + 1)
+        for day in sorted(days):
+            on_day.setdefault(day, []).append(item)
     weeks = [
         [(day, on_day.get(day, []), day.month == month.month) for day in week]
         for week in _calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
@@ -157,10 +181,11 @@ def calendar_weeks(month, items):
 
 
 def institution_items(institution):
-    """Items of published plans hosted by an institution (its ICS feed)."""
+    """Items of published plans hosted by an institution (its ICS feed), with their occurrences."""
     return list(
         item_queryset()
         .select_related("plan__district")
+        .prefetch_related(occurrences_prefetch())
         .filter(host_institution=institution, plan__status=Plan.Status.PUBLISHED)
         .order_by("starts_on", "plan_id", "order")
     )
@@ -168,32 +193,139 @@ def institution_items(institution):
 
 def plan_for_export(plan):
     """Sections with all their items (nested ones in document order) and the legend, for PDF/XLSX/JSON."""
-    items = list(item_queryset().filter(plan=plan).order_by("order", "pk"))
+    items = list(item_queryset().prefetch_related(occurrences_prefetch()).filter(plan=plan).order_by("order", "pk"))
     sections = sections_with_items(plan, items)
     legend = [a for a in plan.abbreviations.all() if a.meaning]
     return sections, items, legend
 
 
-def execution_summary(items):
-    """How many items are planned, held, moved and cancelled."""
-    counts = Counter(item.execution for item in items)
-    return [(status, label, counts.get(status, 0)) for status, label in PlanItem.Execution.choices]
+@dataclass
+class Tally:
+    """Occurrences counted by month and by execution: every row and every column sums to the totals.
+
+    Each occurrence counts once (PlanItemOccurrence.report_month): held in the month it was held
+    (never a month to come), moved in the month of its new date, planned and cancelled in the
+    first month of its window; an undated one (a timeframe not understood) in the row ``None``.
+    """
+
+    rows: dict = field(default_factory=dict)  # {first day of month or None: Counter({execution: n})}
+
+    def add(self, month, execution):
+        self.rows.setdefault(month, Counter())[execution] += 1
+
+    @property
+    def months(self):
+        """[(month or None, {execution: count})]: months in order, the undated row last."""
+        ordered = sorted(month for month in self.rows if month is not None)
+        if None in self.rows:
+            ordered.append(None)
+        return [(month, dict(self.rows[month])) for month in ordered]
+
+    @property
+    def totals(self):
+        total = Counter()
+        for counts in self.rows.values():
+            total.update(counts)
+        return {status: total.get(status, 0) for status in Execution.values}
+
+    @property
+    def total(self):
+        return sum(self.totals.values())
+
+    @property
+    def held(self):
+        return self.totals[Execution.HELD]
+
+    def table(self):
+        """[(month or None, [count per execution in Execution's order], row total)] and the totals row."""
+        rows = [
+            (month, [counts.get(s, 0) for s in Execution.values], sum(counts.values())) for month, counts in self.months
+        ]
+        return rows, [self.totals[s] for s in Execution.values], self.total
 
 
-def execution_items(plan, *, month=None, only_open=False):
-    items = PlanItem.objects.filter(plan=plan).select_related("section", "host_institution")
-    if month is not None:
-        items = items.filter(month_rows__month=month)
-    if only_open:
-        items = items.exclude(execution__in=PlanItem.MARKED)
-    return list(
-        items.prefetch_related(Prefetch("execution_changes", to_attr="history", queryset=_history_queryset())).order_by(
-            "order", "pk"
-        )
+def tally(occurrences, today=None):
+    """Count occurrences the way every report does (see Tally)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    result = Tally()
+    for occurrence in occurrences:
+        result.add(*occurrence.report_month(today))
+    return result
+
+
+def plan_occurrences(plans):
+    """The occurrences of ``plans`` (a queryset or a list), in one query: what the reports count."""
+    return (
+        PlanItemOccurrence.objects.filter(item__plan__in=plans)
+        .only("pk", "item_id", "first_day", "execution", "executed_on")
+        .annotate(plan_pk=F("item__plan_id"))
     )
 
 
-def _history_queryset():
-    from .models import PlanItemExecutionChange
+def execution_items(plan, *, month=None, only_open=False):
+    """A plan's items with their occurrences and who marked what (the execution page)."""
+    items = PlanItem.objects.filter(plan=plan).select_related("section", "host_institution", "responsible_user")
+    if month is not None:
+        items = items.filter(month_rows__month=month)
+    if only_open:
+        items = items.filter(occurrences__execution=Execution.PLANNED)
+    occurrences = PlanItemOccurrence.objects.select_related("marked_by").order_by("first_day", "key")
+    items = list(
+        items.distinct()
+        .prefetch_related(
+            Prefetch("occurrences", to_attr="all_occurrences", queryset=occurrences),
+            Prefetch("execution_changes", to_attr="history", queryset=_history_queryset()),
+        )
+        .order_by("order", "pk")
+    )
+    for item in items:
+        shown = item.all_occurrences
+        if month is not None:
+            shown = [o for o in shown if month in o.feed_months() or not o.is_dated]
+        if only_open:
+            shown = [o for o in shown if o.execution == Execution.PLANNED]
+        item.shown_occurrences = shown
+    return items
 
-    return PlanItemExecutionChange.objects.select_related("by").order_by("at", "pk")
+
+def _history_queryset():
+    return PlanItemExecutionChange.objects.select_related("by", "occurrence").order_by("at", "pk")
+
+
+def markable_occurrences(user):
+    """Occurrences a user may mark: their districts' (methodists), their institutions' hosted items
+    (coordinators) and items they are responsible for, of approved and published plans."""
+    occurrences = PlanItemOccurrence.objects.select_related("item__plan__district", "item__host_institution")
+    if user.is_superuser:
+        return occurrences
+    if not user.is_authenticated:
+        return occurrences.none()
+    in_force = Q(item__plan__status__in=[Plan.Status.APPROVED, Plan.Status.PUBLISHED])
+    own = Q(item__host_institution_id__in=user.coordinated_institution_ids) | Q(item__responsible_user=user)
+    return occurrences.filter((own & in_force) | Q(item__plan__in=managed_plans(user).values("pk")))
+
+
+def materials_occurrences(user):
+    """Occurrences whose materials a user may download: those they may mark, and the district office's."""
+    if user.is_superuser:
+        return markable_occurrences(user)
+    reports = Q(item__plan__in=report_plans(user).values("pk")) if user.is_authenticated else Q(pk__in=[])
+    return PlanItemOccurrence.objects.select_related("item__plan").filter(
+        Q(pk__in=markable_occurrences(user).values("pk")) | reports
+    )
+
+
+def own_items(user):
+    """Items of approved and published plans a user marks as host coordinator or responsible person."""
+    if not user.is_authenticated:
+        return []
+    condition = Q(host_institution_id__in=user.coordinated_institution_ids) | Q(responsible_user=user)
+    occurrences = PlanItemOccurrence.objects.select_related("marked_by").order_by("first_day", "key")
+    return list(
+        PlanItem.objects.filter(condition, plan__status__in=[Plan.Status.APPROVED, Plan.Status.PUBLISHED])
+        .select_related("plan__district", "host_institution")
+        .prefetch_related(Prefetch("occurrences", to_attr="all_occurrences", queryset=occurrences))
+        .order_by("-plan__period_start", "plan_id", "order", "pk")
+    )

@@ -1,4 +1,4 @@
-"""Writes that carry a rule for plans: import, status, timeframes, execution marks."""
+"""Writes that carry a rule for plans: import, status, timeframes, occurrences and their marks."""
 
 import re
 from dataclasses import dataclass, field
@@ -15,15 +15,17 @@ from innovation_portal.years import Period, parse_period
 
 from .importers.docx_reader import ParsedItem, ParsedPlan
 from .models import (
+    Execution,
     Plan,
     PlanAbbreviation,
     PlanItem,
     PlanItemExecutionChange,
     PlanItemMonth,
+    PlanItemOccurrence,
     PlanSection,
     PlanStatusChange,
 )
-from .timeframes import parse_timeframe
+from .timeframes import occurrence_slots, parse_timeframe
 
 __all__ = [
     "PlanImportError",
@@ -32,11 +34,12 @@ __all__ = [
     "change_plan_status",
     "import_plan",
     "link_imported_items",
-    "mark_execution",
+    "mark_occurrence",
     "match_host_institution",
     "move",
     "preview_plan",
     "refresh_item_timeframe",
+    "sync_occurrences",
 ]
 
 
@@ -67,6 +70,7 @@ def apply_timeframe(item, period_start, period_end, parsed=None):
     item.dates = [day.isoformat() for day in timeframe.dates]
     item.deadline = timeframe.deadline
     item.recurrence = timeframe.recurrence or ""
+    item.spans = [[first.isoformat(), last.isoformat()] for first, last in timeframe.spans]
     item.timeframe_note = timeframe.note[:500]
     item.needs_review = not timeframe.understood
     if timeframe.dates:
@@ -78,8 +82,116 @@ def apply_timeframe(item, period_start, period_end, parsed=None):
     return timeframe
 
 
-def _month_rows(item):
-    return [PlanItemMonth(item=item, month=date(int(m[:4]), int(m[5:7]), 1)) for m in item.months]
+# --- Occurrences ----------------------------------------------------------------------------
+
+
+def item_slots(item):
+    """The occurrences an item's read timeframe stands for (plans.timeframes.occurrence_slots)."""
+    spans = [(date.fromisoformat(first), date.fromisoformat(last)) for first, last in item.spans]
+    months = [(int(m[:4]), int(m[5:7])) for m in item.months]
+    return occurrence_slots(item.understood, item.timeframe_kind, spans, months, item.recurrence or None)
+
+
+def _holds(slot, day):
+    if not slot.is_dated:
+        return True  # the one undated occurrence takes any mark
+    return day is not None and slot.first <= day <= slot.last
+
+
+def _match(existing, slots):
+    """Pair existing occurrences with the slots of a re-read timeframe, keeping every mark.
+
+    Returns (pairs of (occurrence, slot) to keep or re-window, occurrences left over, slots
+    left over). A slot with the same window keeps its occurrence; a marked occurrence whose
+    window is gone goes to a new window holding its date (where it was held or planned).
+    """
+    by_key = {occurrence.key: occurrence for occurrence in existing}
+    pairs, free = [], []
+    for slot in slots:
+        occurrence = by_key.pop(slot.key, None)
+        if occurrence is not None:
+            pairs.append((occurrence, slot))
+        else:
+            free.append(slot)
+    leftover = []
+    for occurrence in sorted(by_key.values(), key=lambda o: (o.first_day or date.min, o.pk)):
+        days = [occurrence.first_day, occurrence.executed_on]
+        if occurrence.execution == Execution.HELD:
+            days.reverse()  # held: where it really happened counts first
+        slot = None
+        if occurrence.is_marked:
+            slot = next((s for day in days for s in free if s.is_dated == (day is not None) and _holds(s, day)), None)
+            slot = slot or next((s for s in free if not s.is_dated), None)
+        if slot is None:
+            leftover.append(occurrence)
+        else:
+            free.remove(slot)
+            pairs.append((occurrence, slot))
+    return pairs, leftover, free
+
+
+def _month_rows(item_id, occurrences):
+    months = sorted({month for occurrence in occurrences for month in occurrence.feed_months()})
+    return [PlanItemMonth(item_id=item_id, month=month) for month in months]
+
+
+@transaction.atomic
+def sync_occurrences(items):
+    """Bring the occurrences of ``items`` (saved, timeframes applied) in line with their timeframes.
+
+    Idempotent: an occurrence whose window is still in the timeframe keeps its mark; a marked one
+    whose window is gone moves to a window that holds its date, or stays, flagged
+    ``out_of_timeframe`` for the methodist: a mark is never dropped. Unmarked occurrences that
+    are no longer in the timeframe go. The calendar months of the items are written again from
+    their occurrences (a moved event is shown at its new date). A few queries for any number of items.
+    """
+    items = [item for item in items if item.pk is not None]
+    if not items:
+        return
+    ids = [item.pk for item in items]
+    existing = {}
+    for chunk in _chunks(ids):
+        for occurrence in PlanItemOccurrence.objects.filter(item_id__in=chunk).order_by("pk"):
+            existing.setdefault(occurrence.item_id, []).append(occurrence)
+    create, update, delete, kept = [], [], [], {}
+    for item in items:
+        pairs, leftover, free = _match(existing.get(item.pk, []), item_slots(item))
+        current = []
+        for occurrence, slot in pairs:
+            window = (slot.key, slot.first, slot.last, slot.exact, False)
+            if window != (occurrence.key, occurrence.first_day, occurrence.last_day, occurrence.exact,
+                          occurrence.out_of_timeframe):  # fmt: skip
+                occurrence.key, occurrence.first_day, occurrence.last_day, occurrence.exact = window[:4]
+                occurrence.out_of_timeframe = False
+                update.append(occurrence)
+            current.append(occurrence)
+        for occurrence in leftover:
+            if occurrence.is_marked:
+                if not occurrence.out_of_timeframe:
+                    occurrence.out_of_timeframe = True
+                    update.append(occurrence)
+                current.append(occurrence)
+            else:
+                delete.append(occurrence.pk)
+        for slot in free:
+            occurrence = PlanItemOccurrence(
+                item_id=item.pk, key=slot.key, first_day=slot.first, last_day=slot.last, exact=slot.exact
+            )
+            create.append(occurrence)
+            current.append(occurrence)
+        kept[item.pk] = current
+    for chunk in _chunks(delete):
+        PlanItemOccurrence.objects.filter(pk__in=chunk).delete()
+    # Re-windowed occurrences take keys no row of theirs holds; flagged ones keep theirs.
+    PlanItemOccurrence.objects.bulk_update(
+        update, ["key", "first_day", "last_day", "exact", "out_of_timeframe"], batch_size=500
+    )
+    PlanItemOccurrence.objects.bulk_create(create, batch_size=500)
+    for chunk in _chunks(ids):
+        PlanItemMonth.objects.filter(item_id__in=chunk).delete()
+    PlanItemMonth.objects.bulk_create(
+        [row for item in items for row in _month_rows(item.pk, kept[item.pk])], batch_size=500
+    )
 
 
 _ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁа-яё]{0,3}[A-ZА-ЯЁ]{1,12}$")
@@ -328,7 +440,7 @@ def import_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN, by=No
             abbreviations[abbr] = PlanAbbreviation.objects.create(plan=plan, abbr=abbr[:50], meaning=meaning[:500])
     hosts = {item.row: item.host for item in preview.items}
     order = 0
-    month_rows, organizer_links = [], []
+    created, organizer_links = [], []
     Link = PlanItem.organizers.through
 
     def create(parsed_item: ParsedItem, section, parent):
@@ -352,7 +464,7 @@ def import_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN, by=No
         )
         apply_timeframe(item, period.start, period.end)
         item.save()
-        month_rows.extend(_month_rows(item))
+        created.append(item)
         organizer_links.extend(
             Link(planitem_id=item.pk, planabbreviation_id=abbreviations[code].pk)
             for code in organizer_codes(parsed_item.organizers)
@@ -367,7 +479,7 @@ def import_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN, by=No
         )
         for parsed_item in parsed_section.items:
             create(parsed_item, section, None)
-    PlanItemMonth.objects.bulk_create(month_rows)
+    sync_occurrences(created)
     Link.objects.bulk_create(organizer_links)
     return plan
 
@@ -377,7 +489,7 @@ def import_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN, by=No
 
 @transaction.atomic
 def refresh_item_timeframe(item):
-    """Re-read a saved item's timeframe (after a methodist edited it) and its calendar months."""
+    """Re-read a saved item's timeframe (after a methodist edited it): its occurrences and calendar months."""
     apply_timeframe(item, item.plan.period_start, item.plan.period_end)
     item.save(
         update_fields=[
@@ -387,13 +499,13 @@ def refresh_item_timeframe(item):
             "dates",
             "deadline",
             "recurrence",
+            "spans",
             "timeframe_note",
             "starts_on",
             "needs_review",
         ]
     )
-    PlanItemMonth.objects.filter(item=item).delete()
-    PlanItemMonth.objects.bulk_create(_month_rows(item))
+    sync_occurrences([item])
     return item
 
 
@@ -419,7 +531,7 @@ def parent_number(number):
 @transaction.atomic
 def link_imported_items(plan, items):
     """After a spreadsheet import saved ``items`` of ``plan`` (in bulk, timeframes applied):
-    their parents by number, calendar months and organizers from the legend, for all at once.
+    their parents by number, occurrences, calendar months and organizers from the legend, for all at once.
 
     A few queries whatever the number of items. The parent of «4.12.1.» is the plan's item
     «4.12» or «4.12.» (the first in the plan's order when both exist).
@@ -447,9 +559,8 @@ def link_imported_items(plan, items):
     ids = [item.pk for item in items]
     Link = PlanItem.organizers.through
     for chunk in _chunks(ids):
-        PlanItemMonth.objects.filter(item_id__in=chunk).delete()
         Link.objects.filter(planitem_id__in=chunk).delete()
-    PlanItemMonth.objects.bulk_create([row for item in items for row in _month_rows(item)], batch_size=500)
+    sync_occurrences(items)
     legend = dict(PlanAbbreviation.objects.filter(plan=plan).values_list("abbr", "pk"))
     Link.objects.bulk_create(
         [
@@ -464,45 +575,111 @@ def link_imported_items(plan, items):
 
 @transaction.atomic
 def refresh_plan_timeframes(plan):
-    """Re-read every item of a plan, e.g. after its period was corrected."""
-    for item in plan.items.select_related("plan"):
-        refresh_item_timeframe(item)
+    """Re-read every item of a plan, e.g. after its period was corrected (marks are kept, see sync_occurrences)."""
+    items = list(plan.items.select_related("plan"))
+    for item in items:
+        apply_timeframe(item, plan.period_start, plan.period_end)
+    PlanItem.objects.bulk_update(
+        items,
+        ["understood", "timeframe_kind", "months", "dates", "deadline", "recurrence", "spans", "timeframe_note",
+         "starts_on", "needs_review"],
+        batch_size=500,
+    )  # fmt: skip
+    sync_occurrences(items)
 
 
-# --- The doors: plan status and item execution ---------------------------------------------
+# --- The doors: plan status and occurrence execution ---------------------------------------
 
 
-def move(obj, to, *, by, reason="", executed_on=None, report=""):
-    """The one door for a plan's status and an item's execution mark; every move is audited.
+@dataclass
+class Mark:
+    """What a person says of one occurrence: held / moved / cancelled / planned, and with what."""
+
+    execution: str
+    executed_on: date | None = None
+    participants: int | None = None
+    materials_url: str = ""
+    materials_file: object = None  # an uploaded file, kept beside the earlier one's name
+    report: str = ""
+
+
+def _check_mark(occurrence, mark, today):
+    if mark.execution in (Execution.HELD, Execution.MOVED) and mark.executed_on is None:
+        raise TransitionError(_("Give the date the event was held on or moved to."))
+    if mark.execution == Execution.HELD and mark.executed_on > today:
+        raise TransitionError(
+            _("The event cannot be marked held on %(date)s: that day has not come yet.")
+            % {"date": mark.executed_on.strftime("%d.%m.%Y")}
+        )
+    if mark.execution == Execution.MOVED and mark.executed_on == occurrence.first_day and occurrence.exact:
+        raise TransitionError(_("Give the new date the event is moved to."))
+
+
+def mark_occurrence(occurrence, mark, *, by, reason=""):
+    """Mark one occurrence held / moved / cancelled (or back to planned); audited, one door.
+
+    Held needs the day it was held on, never a day still to come; moved needs the new date,
+    which then moves the event in the calendar, the "this month" lists and the ICS feeds (its
+    old date appears in none of them). The participants, a link and a file of materials go with
+    a held mark (a correction without a new file keeps the earlier one); any other mark clears them. The history row keeps who, when and what.
+    """
+    today = timezone.localdate()
+    _check_mark(occurrence, mark, today)
+    if mark.execution == Execution.PLANNED:
+        mark = Mark(Execution.PLANNED)
+    updates = {
+        "executed_on": mark.executed_on,
+        "participants": mark.participants if mark.execution == Execution.HELD else None,
+        "materials_url": (mark.materials_url or "").strip() if mark.execution == Execution.HELD else "",
+        "report": (mark.report or "").strip(),
+        "marked_by": by,
+        "state_changed_at": timezone.now(),
+    }
+    if mark.execution != Execution.HELD:
+        updates.update(materials_file="", materials_file_name="")
+    with transaction.atomic():
+        if (
+            mark.materials_file is not None
+            and mark.execution == Execution.HELD
+            and (PlanItemOccurrence.workflow.can_move(occurrence.execution, mark.execution))
+        ):
+            occurrence.materials_file.save(mark.materials_file.name, mark.materials_file, save=False)
+            updates.update(
+                materials_file=occurrence.materials_file.name, materials_file_name=mark.materials_file.name[:255]
+            )
+        PlanItemOccurrence.workflow.move(
+            occurrence,
+            mark.execution,
+            by=by,
+            reason=reason,
+            history=PlanItemExecutionChange.writer(
+                item_id=occurrence.item_id,
+                occurrence=occurrence,
+                executed_on=mark.executed_on,
+                participants=updates["participants"],
+                report=updates["report"],
+            ),
+            updates=updates,
+        )
+        occurrences = list(PlanItemOccurrence.objects.filter(item_id=occurrence.item_id))
+        PlanItemMonth.objects.filter(item_id=occurrence.item_id).delete()
+        PlanItemMonth.objects.bulk_create(_month_rows(occurrence.item_id, occurrences))
+    return occurrence
+
+
+def move(obj, to, *, by, reason="", executed_on=None, report="", **mark):
+    """The one door for a plan's status and an occurrence's execution mark; every move is audited.
 
     A plan: approve, publish or withdraw (publishing makes the plan, its calendar and feeds
-    public; withdrawing hides them again). An item: held / moved / cancelled (or back to
-    planned) with a date and a short report; a held or moved event needs its date (when it
-    was held, where it was moved to). The history row keeps the date and the report.
+    public; withdrawing hides them again). An occurrence: see mark_occurrence().
     """
     if isinstance(obj, Plan):
         return Plan.workflow.move(obj, to, by=by, reason=reason, history=PlanStatusChange.writer(plan=obj))
-    if not isinstance(obj, PlanItem):
+    if not isinstance(obj, PlanItemOccurrence):
         raise TypeError(f"plans.services.move() does not move a {type(obj).__name__}")
-    if to in (PlanItem.Execution.HELD, PlanItem.Execution.MOVED) and executed_on is None:
-        raise TransitionError(_("Give the date the event was held on or moved to."))
-    if to == PlanItem.Execution.PLANNED:
-        executed_on, report = None, ""
-    return PlanItem.workflow.move(
-        obj,
-        to,
-        by=by,
-        reason=reason,
-        history=PlanItemExecutionChange.writer(item=obj, executed_on=executed_on, report=report),
-        updates={"executed_on": executed_on, "execution_report": report.strip(), "state_changed_at": timezone.now()},
-    )
+    return mark_occurrence(obj, Mark(to, executed_on=executed_on, report=report, **mark), by=by, reason=reason)
 
 
 def change_plan_status(plan, to, *, by, reason=""):
     """Approve, publish or withdraw a plan: see move()."""
     return move(plan, to, by=by, reason=reason)
-
-
-def mark_execution(item, status, executed_on=None, report="", *, by):
-    """Mark an item held / moved / cancelled (or back to planned): see move()."""
-    return move(item, status, by=by, executed_on=executed_on, report=report)

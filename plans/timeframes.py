@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-__all__ = ["Kind", "Timeframe", "parse_timeframe"]
+__all__ = ["Kind", "Slot", "Timeframe", "occurrence_slots", "parse_timeframe"]
 
 
 class Kind:
@@ -74,6 +74,9 @@ class Timeframe:
     recurrence: str | None = None
     note: str = ""
     text: str = ""  # the text as written, spaces collapsed
+    # Each item the text names, as its first and last day within the period: «октябрь, февраль,
+    # май» is three spans, «октябрь - апрель» one, «10-12 октября» one. Occurrences come from them.
+    spans: list[tuple[date, date]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -85,6 +88,7 @@ class Timeframe:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "recurrence": self.recurrence,
             "note": self.note,
+            "spans": [[first.isoformat(), last.isoformat()] for first, last in self.spans],
         }
 
 
@@ -337,7 +341,7 @@ def _interpret(cleaned: str, period: _Period) -> Timeframe:
         if calendar_parts:
             raise _NotUnderstood("«в течение года» вместе с отдельными сроками")
         note = f"весь период, {_describe_months(period.months)}{remark}"
-        return Timeframe(True, Kind.WHOLE_PERIOD, months=period.months, note=note)
+        return Timeframe(True, Kind.WHOLE_PERIOD, months=period.months, note=note, spans=[(period.start, period.end)])
     if references:
         quoted = ", ".join(f"«{reference}»" for reference in references)
         known = "понятна только часть, " if calendar_parts else ""
@@ -354,10 +358,16 @@ def _take_phrases(pattern: re.Pattern, clause: str, found: list) -> str:
 def _recurring_timeframe(match: re.Match, calendar_parts: list[str], period: _Period, remark: str) -> Timeframe:
     # A recurrence is an intention, not dates: it covers the whole period, or the months named
     # with it («ежемесячно, октябрь - апрель»).
-    months = _read_calendar(", ".join(calendar_parts), period).months if calendar_parts else period.months
+    if calendar_parts:
+        reading = _read_calendar(", ".join(calendar_parts), period)
+        months, spans = reading.months, reading.spans
+    else:
+        months, spans = period.months, [(period.start, period.end)]
     phrase = " ".join(match.group(0).split())
     note = f"{phrase}, {_describe_months(months)}{remark}"
-    return Timeframe(True, Kind.RECURRING, months=months, recurrence=_recurrence_code(match), note=note)
+    return Timeframe(
+        True, Kind.RECURRING, months=months, recurrence=_recurrence_code(match), note=note, spans=list(spans)
+    )
 
 
 def _recurrence_code(match: re.Match) -> str:
@@ -396,7 +406,15 @@ def _deadline_timeframe(match: re.Match, period: _Period) -> Timeframe:
     if not period.start <= last <= period.end:
         raise _NotUnderstood(f"срок {last:%d.%m.%Y} вне периода плана")
     note = f"срок — до {last:%d.%m.%Y}"
-    return Timeframe(True, Kind.DEADLINE, months=[(last.year, last.month)], dates=[last], deadline=last, note=note)
+    return Timeframe(
+        True,
+        Kind.DEADLINE,
+        months=[(last.year, last.month)],
+        dates=[last],
+        deadline=last,
+        note=note,
+        spans=[(last, last)],
+    )
 
 
 # --- Calendar items -----------------------------------------------------------------------
@@ -423,7 +441,9 @@ def _calendar_timeframe(text: str, period: _Period) -> Timeframe:
         note = f"квартал/полугодие: {note}"
     if reading.clipped:
         note += "; часть вне периода плана отброшена"
-    return Timeframe(True, reading.kind, months=reading.months, dates=reading.dates, note=note)
+    return Timeframe(
+        True, reading.kind, months=reading.months, dates=reading.dates, note=note, spans=sorted(reading.spans)
+    )
 
 
 def _read_calendar(text: str, period: _Period) -> _Reading:
@@ -885,3 +905,116 @@ def _describe_weeks(items: list[_Item]) -> str:
     weeks = sorted(weeks, key=lambda week: (week == -1, week))  # «последняя» goes last
     labels = ["последняя" if week == -1 else f"{week}-я" for week in weeks]
     return f"{' и '.join(labels)} {'неделя' if len(labels) == 1 else 'недели'}"
+
+
+# --- Occurrences ----------------------------------------------------------------------------
+#
+# An event that repeats is held more than once, and each time is marked on its own. What the
+# text says becomes a list of slots, each a window of days in which the event is held once:
+#
+# - every item the text names is one slot: «10.10.2023, 15.11.2023» two dated slots, «октябрь,
+#   февраль, май» three month slots, «октябрь - апрель» and «в течение года» one slot over the
+#   whole stretch (one course, one activity: held once);
+# - a stated frequency splits the months it covers: «ежемесячно» one slot a month, «1 раз в 2
+#   месяца» one per two months, «два раза в год» two halves, «2 раза в месяц» two in each month;
+# - anything more frequent than monthly («еженедельно», «ежедневно») is marked once a month:
+#   fifty-two marks a year for one line of a plan would not be kept by anybody;
+# - a text not understood is one slot without a date (the one mark it always had).
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One occurrence to be: its window (None for an undated one) and a key stable across re-reads."""
+
+    key: str
+    first: date | None = None
+    last: date | None = None
+    exact: bool = False  # the window is days (an event on 10.10), not whole months
+
+    @property
+    def is_dated(self) -> bool:
+        return self.first is not None
+
+
+_SUB_MONTHLY = {"day", "week"}
+_CODE = re.compile(
+    r"^(?:(?P<times>twice|\d+_times)_)?(?:a_(?P<unit>[a-z_]+?)|every_(?P<every>\d+)_(?P<units>[a-z_]+?)s)$"
+)
+_ADVERB_RULE = {"monthly": (1, 1), "quarterly": (1, 3), "half_yearly": (1, 6), "yearly": (1, 12)}
+
+
+def recurrence_rule(code: str | None) -> tuple[int, int] | None:
+    """(times, in how many months) of a recurrence code; None: more often than monthly (or unknown)."""
+    if not code:
+        return None
+    if code in _ADVERB_RULE:
+        return _ADVERB_RULE[code]
+    match = _CODE.match(code)
+    if not match:
+        return None
+    unit = match.group("unit") or match.group("units")
+    if unit in _SUB_MONTHLY or unit not in _UNIT_MONTHS:
+        return None
+    times = match.group("times") or "1_times"
+    count = 2 if times == "twice" else int(times.split("_")[0])
+    every = int(match.group("every") or 1)
+    return count, every * _UNIT_MONTHS[unit]
+
+
+def _month_first(year: int, month: int) -> date:
+    return date(year, month, 1)
+
+
+def _month_last(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _window(months: list[tuple[int, int]]) -> tuple[date, date]:
+    return _month_first(*months[0]), _month_last(*months[-1])
+
+
+def _whole_months(first: date, last: date) -> bool:
+    return first.day == 1 and last == _month_last(last.year, last.month)
+
+
+def _keyed(windows: list[tuple[date, date, bool]]) -> list[Slot]:
+    """Slots with keys «2023-10-01/2023-10-31», a second slot in the same window «…#2»."""
+    seen: dict[str, int] = {}
+    slots = []
+    for first, last, exact in windows:
+        base = f"{first.isoformat()}/{last.isoformat()}"
+        seen[base] = seen.get(base, 0) + 1
+        key = base if seen[base] == 1 else f"{base}#{seen[base]}"
+        slots.append(Slot(key, first, last, exact))
+    return slots
+
+
+def occurrence_slots(
+    understood: bool,
+    kind: str,
+    spans: list[tuple[date, date]],
+    months: list[tuple[int, int]],
+    recurrence: str | None = None,
+) -> list[Slot]:
+    """The occurrences a read timeframe stands for, in order (see the rules above)."""
+    if not understood or not (spans or months):
+        return [Slot("")]
+    if kind == Kind.RECURRING:
+        rule = recurrence_rule(recurrence)
+        count, size = rule if rule else (1, 1)
+        windows = []
+        for start in range(0, len(months), size):
+            chunk = months[start : start + size]
+            for index in range(count):
+                # «два раза в год»: the year's months in two halves; «2 раза в месяц»: twice in the month.
+                low = index * len(chunk) // count
+                high = max((index + 1) * len(chunk) // count, low + 1)
+                windows.append((*_window(chunk[low:high]), False))
+        return _keyed(windows)
+    if not spans:
+        spans = [_window([month]) for month in months]
+    windows = []
+    for first, last in spans:
+        exact = not _whole_months(first, last) and (last - first).days < _MAX_EVENT_DAYS
+        windows.append((first, last, exact))
+    return _keyed(windows)

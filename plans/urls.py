@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/execution/", views.execution, name="execution"),
     path("<int:pk>/execution/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/execution/report.xlsx", views.report_xlsx, name="report_xlsx"),
-    path("items/<int:pk>/execution/", views.mark_execution, name="mark_execution"),
+    path("my-events/", views.own_events, name="own_events"),
+    path("occurrences/<int:pk>/", views.mark_occurrence, name="mark_occurrence"),
+    path("occurrences/<int:pk>/materials/", views.occurrence_materials, name="occurrence_materials"),
     path("institutions/<int:pk>/calendar.ics", views.institution_ics, name="institution_ics"),
 ]

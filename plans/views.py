@@ -18,13 +18,13 @@ from accounts.models import Institution
 from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
 from innovation_portal.limits import limit_uploads
-from innovation_portal.permissions import require
+from innovation_portal.permissions import fetch, require
 from innovation_portal.workflow import TransitionError
 
 from . import exports, selectors, services
-from .forms import ExecutionForm, PlanConfirmForm, PlanFilterForm, PlanUploadForm
+from .forms import OccurrenceForm, PlanConfirmForm, PlanFilterForm, PlanUploadForm
 from .importers.docx_reader import PlanReadError, read_plan_docx
-from .models import PlanItem
+from .models import Execution
 
 IMPORT_SESSION_KEY = "plans_import_uploads"
 IMPORT_FOLDER = "plans/import-uploads"
@@ -153,23 +153,23 @@ def approval_document(request, pk):
     return serve(plan.approval_document, plan.approval_document_name or None)
 
 
-# --- Execution (methodists) and its report ----------------------------------------------------
+# --- Execution: occurrences marked by methodists, host coordinators, responsible people ------
 
 
-def _execution_context(request, plan, forms=None):
+def _execution_context(request, plan):
     month = selectors.parse_month(request.GET.get("month"))
     only_open = request.GET.get("open") == "1"
     items = selectors.execution_items(plan, month=month, only_open=only_open)
-    forms = forms or {}
-    for item in items:
-        item.form = forms.get(item.pk) or ExecutionForm(
-            initial={"execution": item.execution, "executed_on": item.executed_on, "report": item.execution_report},
-            prefix=f"item-{item.pk}",
-        )
+    rows, totals, total = selectors.tally(selectors.plan_occurrences([plan])).table()
     return {
         "plan": plan,
         "items": items,
-        "summary": selectors.execution_summary(items),
+        # The whole plan's figures, whatever the filter: the same as the report's totals row.
+        "summary": [(value, label, totals[i]) for i, (value, label) in enumerate(Execution.choices)],
+        "labels": [label for _value, label in Execution.choices],
+        "tally_rows": rows,
+        "tally_totals": totals,
+        "tally_total": total,
         "month": month,
         "only_open": only_open,
         "months": plan.months,
@@ -183,31 +183,55 @@ def execution(request, pk):
 
 
 @_login_first
-@require_POST
-def mark_execution(request, pk):
-    item = get_object_or_404(
-        PlanItem.objects.select_related("plan__district").filter(plan__in=selectors.managed_plans(request.user)),
-        pk=pk,
-    )
-    form = ExecutionForm(request.POST, prefix=f"item-{item.pk}")
-    if form.is_valid():
+def own_events(request):
+    """A coordinator's (or a responsible person's) events to mark, each occurrence with its mark."""
+    items = selectors.own_items(request.user)
+    return render(request, "plans/own_events.html", {"items": items})
+
+
+def _back_to(request, occurrence):
+    if request.user.has_perm("plans.manage_plan", occurrence.item.plan):
+        return f"{reverse('plans:execution', args=[occurrence.item.plan_id])}#item-{occurrence.item_id}"
+    return f"{reverse('plans:own_events')}#item-{occurrence.item_id}"
+
+
+@_login_first
+def mark_occurrence(request, pk):
+    """Mark one occurrence: the form, and who marked what before (the history)."""
+    occurrence = fetch(selectors.markable_occurrences(request.user), request.user, "plans.mark_occurrence", pk=pk)
+    initial = {
+        "execution": occurrence.execution,
+        "executed_on": occurrence.executed_on,
+        "participants": occurrence.participants,
+        "materials_url": occurrence.materials_url,
+        "report": occurrence.report,
+    }
+    form = OccurrenceForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        mark = services.Mark(
+            data["execution"],
+            executed_on=data["executed_on"],
+            participants=data["participants"],
+            materials_url=data["materials_url"],
+            materials_file=data["materials_file"],
+            report=data["report"],
+        )
         try:
-            services.mark_execution(
-                item,
-                form.cleaned_data["execution"],
-                form.cleaned_data["executed_on"],
-                form.cleaned_data["report"],
-                by=request.user,
-            )
+            services.mark_occurrence(occurrence, mark, by=request.user)
         except TransitionError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Saved: %(item)s") % {"item": item})
-            return redirect(
-                f"{reverse('plans:execution', args=[item.plan_id])}?{request.GET.urlencode()}#item-{item.pk}"
-            )
-    context = _execution_context(request, item.plan, forms={item.pk: form})
-    return render(request, "plans/execution.html", context, status=200)
+            messages.success(request, _("Saved: %(item)s") % {"item": occurrence})
+            return redirect(_back_to(request, occurrence))
+    history = occurrence.changes.select_related("by").order_by("at", "pk")
+    return render(request, "plans/occurrence.html", {"occurrence": occurrence, "form": form, "history": history})
+
+
+@_login_first
+def occurrence_materials(request, pk):
+    occurrence = get_object_or_404(selectors.materials_occurrences(request.user), pk=pk)
+    return serve(occurrence.materials_file, occurrence.materials_file_name or None)
 
 
 @_login_first

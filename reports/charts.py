@@ -3,11 +3,11 @@
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from plans.models import PlanItem
+from plans.models import Execution
 
 
 def dashboard_charts(report):
-    executions = PlanItem.Execution
+    executions = Execution
     return {
         "sites": {
             "labels": [kind.short_name or kind.name for kind, _level, _n in report.sites_by_status],
@@ -25,7 +25,7 @@ def dashboard_charts(report):
             ],
         },
         "plans": {
-            "labels": [date_format(month, "M Y") for month, _counts in report.plans.months],
+            "labels": [date_format(month, "M Y") if month else _("no date") for month, _counts in report.plans.months],
             "datasets": [
                 {"label": str(label), "data": [counts.get(status, 0) for _month, counts in report.plans.months]}
                 for status, label in executions.choices

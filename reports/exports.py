@@ -16,7 +16,7 @@ from exports import registry as background
 from innovation_portal.pdf import render_pdf
 from innovation_portal.spreadsheets import Sheet, xlsx
 from innovation_portal.years import parse_period
-from plans.models import PlanItem
+from plans.models import Execution
 
 from . import selectors
 
@@ -144,20 +144,27 @@ def rating_table(report):
     return _("Rating"), headers, rows
 
 
+def _month_label(month):
+    return date_format(month, "F Y") if month else _("no date")
+
+
 def plans_table(report):
-    labels = dict(PlanItem.Execution.choices)
-    headers = [_("Month"), *[str(label) for label in labels.values()]]
+    """Occurrences by month: each row and each column sums to the totals (an undated row last)."""
+    labels = dict(Execution.choices)
+    headers = [_("Month"), *[str(label) for label in labels.values()], pgettext("report", "Total")]
     rows = [
-        [date_format(month, "F Y"), *[counts.get(status, 0) for status in labels]]
+        [_month_label(month), *[counts.get(status, 0) for status in labels], sum(counts.values())]
         for month, counts in report.plans.months
     ]
-    rows.append([pgettext("report", "Total"), *[report.plans.totals.get(status, 0) for status in labels]])
+    rows.append(
+        [pgettext("report", "Total"), *[report.plans.totals.get(status, 0) for status in labels], report.plans.total]
+    )
     return _("Plan execution"), headers, rows
 
 
 def plan_list_table(report):
-    headers = [_("Plan"), _("Period"), _("Events"), _("Held")]
-    rows = [[p.title, p.period_label, p.item_count, p.held] for p in report.plans.plans]
+    headers = [_("Plan"), _("Period"), _("Items"), _("Events"), _("Held")]
+    rows = [[p.title, p.period_label, p.item_count, p.occurrence_count, p.held] for p in report.plans.plans]
     return _("Plans"), headers, rows
 
 
@@ -196,8 +203,11 @@ def annual_tables(report):
 
 
 def annual_pdf(report):
-    labels = dict(PlanItem.Execution.choices)
-    month_rows = [(month, [counts.get(status, 0) for status in labels]) for month, counts in report.plans.months]
+    labels = dict(Execution.choices)
+    month_rows = [
+        (_month_label(month), [counts.get(status, 0) for status in labels], sum(counts.values()))
+        for month, counts in report.plans.months
+    ]
     return render_pdf(
         "reports/pdf/annual.html",
         {

@@ -6,7 +6,7 @@ queries whatever the number of sites, calls, plans or articles. The dashboard an
 annual report to the Committee of Education use the same functions, so they agree.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -17,7 +17,8 @@ from accounts.models import District, RoleAssignment
 from applications import selectors as applications_selectors
 from applications.models import Application, Call, StatusKind
 from innovation_portal.years import academic_year_of, parse_period
-from plans.models import Plan, PlanItem
+from plans import selectors as plans_selectors
+from plans.models import Execution, Plan
 from publications import selectors as publications_selectors
 from publications.models import Article, Collection
 from ratings import selectors as ratings_selectors
@@ -136,7 +137,7 @@ def expertise_summary(calls):
 @dataclass
 class PlanExecution:
     plans: list
-    months: list = field(default_factory=list)  # [(first day of month, {execution: count})]
+    months: list = field(default_factory=list)  # [(first day of month or None: undated, {execution: count})]
     totals: dict = field(default_factory=dict)  # {execution: count} over all plans
 
     @property
@@ -145,11 +146,15 @@ class PlanExecution:
 
     @property
     def held_percent(self):
-        return round(100 * self.totals.get(PlanItem.Execution.HELD, 0) / self.total) if self.total else 0
+        return round(100 * self.totals.get(Execution.HELD, 0) / self.total) if self.total else 0
 
 
 def plan_execution(district, year):
-    """The approved and published plans of the year, with items held / planned / moved / cancelled by month."""
+    """The approved and published plans of the year, their occurrences held / planned / moved / cancelled by month.
+
+    Counted as the plans' own reports count them (plans.selectors.tally): an event held each
+    month is counted in each month it was held, never in a month to come.
+    """
     period = parse_period(year)
     plans = list(
         Plan.objects.filter(
@@ -158,32 +163,16 @@ def plan_execution(district, year):
             period_start__lte=period.end,
             period_end__gte=period.start,
         )
-        .annotate(
-            item_count=Count("items", distinct=True),
-            held=Count("items", filter=Q(items__execution=PlanItem.Execution.HELD), distinct=True),
-        )
+        .annotate(item_count=Count("items", distinct=True))
         .order_by("period_start", "pk")
     )
-    by_month = defaultdict(Counter)
-    rows = (
-        PlanItem.objects.filter(plan__in=plans, month_rows__month__gte=period.start, month_rows__month__lte=period.end)
-        .values_list("month_rows__month", "execution")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
-    for month, execution, count in rows:
-        by_month[month][execution] += count
-    totals = Counter(
-        dict(
-            PlanItem.objects.filter(plan__in=plans)
-            .values_list("execution")
-            .annotate(n=Count("pk"))
-            .values_list("execution", "n")
-            .order_by()
-        )
-    )
-    months = [(month, dict(by_month[month])) for month in sorted(by_month)]
-    return PlanExecution(plans=plans, months=months, totals=dict(totals))
+    occurrences = list(plans_selectors.plan_occurrences(plans))
+    today = timezone.localdate()
+    overall = plans_selectors.tally(occurrences, today)
+    for plan in plans:
+        own = plans_selectors.tally((o for o in occurrences if o.plan_pk == plan.pk), today)
+        plan.occurrence_count, plan.held = own.total, own.held
+    return PlanExecution(plans=plans, months=overall.months, totals=overall.totals)
 
 
 # --- Rating ----------------------------------------------------------------------------------

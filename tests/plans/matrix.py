@@ -1,8 +1,8 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from plans.models import Plan
-from tests.matrix import PUBLIC, Case, staff_only, statuses
+from plans.models import Plan, PlanItemOccurrence
+from tests.matrix import PUBLIC, SIGNED_IN_ONLY, Case, staff_only, statuses
 
 from .factories import make_item, make_plan, make_section
 
@@ -31,9 +31,21 @@ def _plan_url(name, plan=_published):
     return lambda w: reverse(name, args=[plan(w).pk])
 
 
+def _occurrence(w):
+    """The occurrence of the coordinator's hosted seminar, held with a file of materials."""
+    if not hasattr(w, "published_occurrence"):
+        _published(w)
+        occurrence = w.published_item.occurrences.get()
+        occurrence.materials_file.save("m.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        PlanItemOccurrence.objects.filter(pk=occurrence.pk).update(
+            materials_file=occurrence.materials_file.name, materials_file_name="Материалы.pdf"
+        )
+        w.published_occurrence = occurrence
+    return w.published_occurrence
+
+
 def _mark_data(w):
-    prefix = f"item-{w.published_item.pk}"
-    return {f"{prefix}-execution": "held", f"{prefix}-executed_on": "2023-10-10", f"{prefix}-report": "Проведено"}
+    return {"execution": "held", "executed_on": "2023-10-10", "participants": "20", "report": "Проведено"}
 
 
 HIDDEN = statuses(404, methodist=200)
@@ -58,12 +70,25 @@ CASES = [
         PUBLIC,
     ),
     Case("plans:execution", _plan_url("plans:execution"), staff_only()),
+    Case("plans:own_events", lambda w: reverse("plans:own_events"), SIGNED_IN_ONLY),
+    # The host institution's coordinator and the district's methodist mark; everyone else: 404.
     Case(
-        "plans:mark_execution",
-        lambda w: _published(w) and reverse("plans:mark_execution", args=[w.published_item.pk]),
-        statuses(404, anonymous=302, methodist=302),
+        "plans:mark_occurrence",
+        lambda w: reverse("plans:mark_occurrence", args=[_occurrence(w).pk]),
+        statuses(404, anonymous=302, coordinator=200, methodist=200),
+    ),
+    Case(
+        "plans:mark_occurrence",
+        lambda w: reverse("plans:mark_occurrence", args=[_occurrence(w).pk]),
+        statuses(404, anonymous=302, coordinator=302, methodist=302),
         method="post",
         data=_mark_data,
+        label="post",
+    ),
+    Case(
+        "plans:occurrence_materials",
+        lambda w: reverse("plans:occurrence_materials", args=[_occurrence(w).pk]),
+        statuses(404, anonymous=302, coordinator=200, methodist=200, district_office=200),
     ),
     Case("plans:report_pdf", _plan_url("plans:report_pdf"), REPORT),
     Case("plans:report_xlsx", _plan_url("plans:report_xlsx"), REPORT),

@@ -38,7 +38,7 @@ def test_methodist_is_asked_to_mark_this_months_events(world, current_plan):
         if i.url.startswith(reverse("plans:execution", args=[current_plan.pk]))
     ]
     assert len(items) == 1 and "2" in items[0].title
-    services.mark_execution(first, "held", today, "", by=world.users.methodist)
+    services.mark_occurrence(first.occurrences.get(), services.Mark("held", today), by=world.users.methodist)
     items = [
         i
         for i in due.items_for(world.users.methodist)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from plans import services
 from plans.importers.docx_reader import read_plan_docx
-from plans.models import Plan, PlanItem
+from plans.models import Execution, Plan
 from tests.factories import DistrictFactory, InstitutionFactory
 
 from .factories import ADMIRALTEYSKY_DOCX, PETROGRADSKY_DOCX, make_item, make_plan, make_section
@@ -61,7 +61,7 @@ def test_institution_ics_lists_events_it_hosts_in_published_plans(client, world,
 
 def test_cancelled_items_are_marked_cancelled_in_the_feed(client, world, plan):
     item = plan.items.get(title__startswith="Семинар")
-    services.mark_execution(item, PlanItem.Execution.CANCELLED, None, "", by=world.users.methodist)
+    services.mark_occurrence(item.occurrences.get(), services.Mark(Execution.CANCELLED), by=world.users.methodist)
     events = _events(client.get(reverse("plans:plan_ics", args=[plan.pk])).content)
     seminar = next(e for e in events if "Рука" in str(e["summary"]))
     assert str(seminar["status"]) == "CANCELLED"

@@ -11,8 +11,8 @@ from .factories import make_item, make_plan, make_section
 
 HEADERS = ["Раздел", "Номер", "Мероприятие", "Сроки", "Организаторы", "Место проведения"]
 # One query budget for any number of rows: reading the plan, the sections, a few batched
-# INSERTs (SQLite takes ~30 items a statement) and linking months, parents and organizers.
-QUERY_BUDGET = 25
+# INSERTs (SQLite takes ~30 items a statement) and linking occurrences, months, parents and organizers.
+QUERY_BUDGET = 27
 
 
 @pytest.fixture

@@ -786,6 +786,7 @@ def test_as_dict_is_json_ready():
         "deadline": "2024-02-10",
         "recurrence": None,
         "note": "срок — до 10.02.2024",
+        "spans": [["2024-02-10", "2024-02-10"]],
     }
     assert json.loads(json.dumps(read("октябрь, февраль").as_dict()))["months"] == ["2023-10", "2024-02"]
 

@@ -17,7 +17,7 @@ from expertise import services as expertise
 from expertise.models import Assignment, CouncilMeeting, Review
 from innovation_portal.workflow import StateChange, TransitionError, workflow_of
 from plans import services as plans
-from plans.models import Plan, PlanItem
+from plans.models import Plan, PlanItemOccurrence
 from publications import services as publications
 from publications.models import Article, BookBuild, Collection
 from ratings import services as ratings
@@ -55,11 +55,11 @@ CASES = {
     "review": Case(Review, _review, expertise.move, lambda o: o.assignment.events.filter(subject="review")),
     "meeting": Case(CouncilMeeting, meeting, expertise.move, lambda o: o.events.all()),
     "plan": Case(Plan, lambda w: make_plan(w.district), plans.move, lambda o: o.status_changes.all()),
-    "plan_item": Case(
-        PlanItem,
-        lambda w: make_item(make_section(make_plan(w.district))),
+    "plan_item_occurrence": Case(
+        PlanItemOccurrence,
+        lambda w: make_item(make_section(make_plan(w.district))).occurrences.get(),
         plans.move,
-        lambda o: o.execution_changes.all(),
+        lambda o: o.changes.all(),
         extra={"executed_on": timezone.localdate()},
     ),
     "article": Case(Article, lambda w: article_for(w), publications.move, lambda o: o.events.all()),

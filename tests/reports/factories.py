@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from applications.models import Application, StatusKind
 from innovation_portal.years import academic_year_of
-from plans.models import PlanItem
+from plans.models import Execution, PlanItemOccurrence
 from publications.models import Article
 from ratings import services as rating_services
 from ratings.models import RatingCampaign, RatingCard
@@ -48,7 +48,10 @@ def populate(world, rows=1):
         Application.objects.filter(pk=application.pk).update(state=Application.State.AWARDED)
         item = make_item(section, title=f"Семинар {index + 1}", timeframe="октябрь")
         if index % 2 == 0:
-            PlanItem.objects.filter(pk=item.pk).update(execution=PlanItem.Execution.HELD)
+            occurrence = item.occurrences.get()
+            PlanItemOccurrence.objects.filter(pk=occurrence.pk).update(
+                execution=Execution.HELD, executed_on=min(occurrence.first_day, timezone.localdate())
+            )
         card = CardFactory(campaign=campaign, institution=institution, state=RatingCard.State.VERIFIED)
         EntryFactory(card=card, indicator=indicator, verification="accepted", points=index + 1)
         ArticleFactory(
