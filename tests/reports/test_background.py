@@ -94,6 +94,8 @@ def test_a_job_another_worker_is_running_is_not_run_twice(world):
         title="x",
         state=ExportJob.State.RUNNING,
         started_at=timezone.now() - timedelta(minutes=2),
+        heartbeat_at=timezone.now() - timedelta(seconds=10),  # its worker is alive
+        attempts=1,
     )
     run_export.apply(kwargs={"job_id": busy.pk})
     busy.refresh_from_db()
