@@ -31,7 +31,8 @@ from .factories import populate
 def real_worker(settings):
     app.conf.update(task_always_eager=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        queues = ["default", "mail", "heavy"]  # one worker for every queue here; in production one each
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=queues):
             yield
     finally:
         app.conf.update(task_always_eager=True)
