@@ -64,8 +64,13 @@ messages: install
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 	$(PY) scripts/check_translations.py
 
+# Two workers, as in docker-compose: letters and reminders (queues mail, default) never wait
+# behind exports and book builds (queue heavy).
 worker: install
-	$(VENV)/bin/celery -A innovation_portal worker --loglevel=info --concurrency=2
+	trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A innovation_portal worker -Q mail,default -n mail@%h --loglevel=info --concurrency=2 & \
+	$(VENV)/bin/celery -A innovation_portal worker -Q heavy -n heavy@%h --loglevel=info --concurrency=2 & \
+	wait
 
 beat: install
 	$(VENV)/bin/celery -A innovation_portal beat --loglevel=info

@@ -243,10 +243,14 @@ def submit(application, *, by, now=None):
     if now > deadline:
         raise TransitionError(
             _(
-                "The deadline (%(deadline)s) has passed: the application can no longer be submitted. "
-                "Everything you typed is saved; ask the methodology centre for an extension."
+                "The deadline (%(deadline)s, Moscow time) has passed: the submission reached the portal at "
+                "%(arrived)s and the application can no longer be submitted. Everything you typed is saved; "
+                "ask the methodology centre for an extension."
             )
-            % {"deadline": date_format(timezone.localtime(deadline), "j E Y, H:i")}
+            % {
+                "deadline": date_format(timezone.localtime(deadline), "j E Y, H:i:s"),
+                "arrived": date_format(timezone.localtime(now), "H:i:s"),
+            }
         )
     missing = missing_items(application)
     if missing:

@@ -30,6 +30,9 @@ class ExportJob(models.Model):
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Beaten every few seconds while a worker makes the file: a job whose heartbeat stopped lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 from celery import shared_task
-from django.utils import timezone
 
 from . import services
 from .models import ExportJob
@@ -24,12 +21,8 @@ def purge_exports():
 
 @shared_task(name="exports.resume_stale_exports")
 def resume_stale_exports():
-    """Re-send exports whose message was lost or whose worker died (the claim ignores duplicates)."""
-    now = timezone.now()
-    stuck = ExportJob.objects.filter(state=ExportJob.State.QUEUED, created_at__lt=now - timedelta(minutes=10)) | (
-        ExportJob.objects.filter(state=ExportJob.State.RUNNING, started_at__lt=now - services.STALE)
-    )
-    ids = list(stuck.values_list("pk", flat=True)[:200])
+    """Jobs whose worker went silent are sent again once, then failed; lost messages re-sent."""
+    ids = services.sweep()
     for pk in ids:
         run_export.delay(job_id=pk)
     return len(ids)

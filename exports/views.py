@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from innovation_portal import limits
 from innovation_portal.files import serve
 
 from . import registry, services
@@ -15,10 +16,25 @@ def start(request):
     """Start a background export; the form posts `name` and the export's parameters."""
     params = {key: value for key, value in request.POST.items() if key not in {"name", "csrfmiddlewaretoken"}}
     try:
-        job = services.start_export(request.user, request.POST.get("name", ""), params)
+        job = services.start_export(request.user, request.POST.get("name", ""), params, request=request)
     except services.ExportRefused:
         raise Http404 from None
+    except services.ExportLimited as error:
+        return limits.refused(request, str(error))
     return redirect("exports:detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, state=ExportJob.State.FAILED)
+    try:
+        again = services.retry(job, request=request)
+    except services.ExportRefused:
+        raise Http404 from None
+    except services.ExportLimited as error:
+        return limits.refused(request, str(error))
+    return redirect("exports:detail", pk=again.pk)
 
 
 @login_required

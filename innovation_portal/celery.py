@@ -55,8 +55,9 @@ app.conf.beat_schedule = {
     "send-pending-mail": {"task": "notifications.send_pending_mail", "schedule": crontab(minute="*/10")},
     "weekly-digest": {"task": "notifications.weekly_digest", "schedule": crontab(hour=8, minute=0, day_of_week=1)},
     "purge-exports": {"task": "exports.purge_exports", "schedule": crontab(hour=3, minute=30)},
-    # Long jobs whose worker died are otherwise redelivered only after the visibility timeout.
-    "resume-stale-exports": {"task": "exports.resume_stale_exports", "schedule": crontab(minute="*/10")},
+    # Every minute: an export whose worker went silent (no heartbeat for a minute) is tried once
+    # more, then failed with «Повторить»; long builds whose worker died are redelivered sooner too.
+    "resume-stale-exports": {"task": "exports.resume_stale_exports", "schedule": crontab(minute="*")},
     "purge-plan-import-uploads": {"task": "plans.purge_import_uploads", "schedule": crontab(hour=3, minute=45)},
     # Chunked uploads of the application editor that were never finished.
     "purge-partial-uploads": {"task": "applications.purge_partial_uploads", "schedule": crontab(hour=4, minute=0)},

@@ -1,6 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 class PortalLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +19,38 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ArrivalMiddleware:
+    """Stamp `request.arrived_at`: when the request reached the portal (what counts at a deadline).
+
+    Taken first thing, before any work of Django's. Behind a proxy that sends the moment it
+    received the request (nginx: `proxy_set_header X-Request-Start "t=${msec}";`) and with
+    TRUST_X_REQUEST_START set, that moment is used, so time spent waiting in gunicorn's
+    queue during the last-minute rush does not count against the school.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.arrived_at = self._from_proxy(request) or timezone.now()
+        return self.get_response(request)
+
+    @staticmethod
+    def _from_proxy(request):
+        if not settings.TRUST_X_REQUEST_START:
+            return None
+        value = request.headers.get("X-Request-Start", "").removeprefix("t=").strip()
+        try:
+            seconds = float(value)
+        except ValueError:
+            return None
+        if seconds > 1e11:  # microseconds or milliseconds, as some proxies send
+            seconds = seconds / 1e6 if seconds > 1e14 else seconds / 1e3
+        moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+        now = timezone.now()
+        # A header from the past hour and not from the future; anything else is ignored.
+        if now - datetime.timedelta(hours=1) <= moment <= now + datetime.timedelta(seconds=5):
+            return min(moment, now)
+        return None

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "axes",
+    "django_ratelimit",
     "accounts",
     "notifications",
     "exports",
@@ -60,11 +61,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the moment a request reached the portal is what counts at a deadline.
+    "innovation_portal.middleware.ArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "innovation_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, the first to read a POST: a body over the endpoint's limit is never read.
+    "innovation_portal.limits.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -111,6 +116,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process (make run, tests): its own memory is the shared cache the rate limits need.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 
 # --- Users and login ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -178,6 +185,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # applications carry long tables of rows
 FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_HANDLERS = [
+    "innovation_portal.limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Request bodies (innovation_portal/limits.py): an anonymous visitor sends only forms; a
+# signed-in person a document; views marked @accepts_upload (the video) up to MAX_UPLOAD_SIZE_MB.
+BODY_LIMIT_ANONYMOUS_KB = env_int("BODY_LIMIT_ANONYMOUS_KB", 64)
+BODY_LIMIT_SIGNED_IN_MB = env_int("BODY_LIMIT_SIGNED_IN_MB", 30)
 # The largest file a user may upload (a video announcement is the largest expected).
 MAX_UPLOAD_SIZE_MB = env_int("MAX_UPLOAD_SIZE_MB", 200)
 
@@ -207,6 +223,29 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Letters never wait behind exports: three queues, each worker of docker-compose takes its own
+# («mail»: letters and reminders; «heavy»: exports, book builds, document parsing; «default»: the rest).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": "mail"},
+    "accounts.send_*": {"queue": "mail"},
+    "exports.*": {"queue": "heavy"},
+    "accounts.run_export": {"queue": "heavy"},
+    "publications.*": {"queue": "heavy"},
+    "plans.*": {"queue": "heavy"},
+}
+
+# --- Rate limits (django-ratelimit on the shared cache) ------------------------------------
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Trust the proxy's X-Request-Start (the moment it received the request) for deadlines.
+TRUST_X_REQUEST_START = env_bool("TRUST_X_REQUEST_START", False)
+# Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+RATE_EXPORTS = env_str("RATE_EXPORTS", "10/m")  # background exports started per person
+EXPORTS_UNFINISHED_MAX = env_int("EXPORTS_UNFINISHED_MAX", 5)  # queued or running at once per person
+RATE_PASSWORD_RESET_ADDRESS = env_str("RATE_PASSWORD_RESET_ADDRESS", "3/h")
+RATE_PASSWORD_RESET_CLIENT = env_str("RATE_PASSWORD_RESET_CLIENT", "10/h")
+RATE_UPLOADS = env_str("RATE_UPLOADS", "120/h")
 
 # --- Forms --------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Institution
 from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
+from innovation_portal.limits import limit_uploads
 from innovation_portal.permissions import fetch, require
 from innovation_portal.workflow import TransitionError
 
@@ -267,6 +268,7 @@ def _forget_upload(token, request):
 
 
 @_login_first
+@limit_uploads
 def import_docx(request):
     """Upload a plan in Word and see what would be created before anything is."""
     require(request.user, "plans.import_plan")

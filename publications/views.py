@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
+from innovation_portal.limits import limit_uploads
 from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
@@ -226,6 +227,7 @@ def article_edit(request, pk):
 
 
 @login_required
+@limit_uploads
 def article_upload(request, pk):
     article = _visible_article(request, pk)
     require(request.user, "publications.edit_article", article)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Institution
 from innovation_portal.caching import cache_for_anonymous
 from innovation_portal.files import serve
+from innovation_portal.limits import limit_uploads
 from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
@@ -128,6 +129,7 @@ def my_card(request, pk):
 
 
 @login_required
+@limit_uploads
 def card(request, pk):
     card = get_object_or_404(selectors.cards_visible_to(request.user), pk=pk)
     campaign = card.campaign

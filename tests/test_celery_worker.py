@@ -13,7 +13,9 @@ from tests.factories import InstitutionFactory
 def real_worker(settings):
     app.conf.update(task_always_eager=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        # One worker for every queue (in production each queue has its own: docker-compose).
+        queues = ["default", "mail", "heavy"]
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=queues):
             yield
     finally:
         app.conf.update(task_always_eager=True)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Institution
 from innovation_portal.files import serve
+from innovation_portal.limits import accepts_upload, limit_uploads
 from innovation_portal.pdf import render_pdf
 from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
@@ -255,6 +256,8 @@ def _revision(request):
 
 
 @login_required
+@accepts_upload()
+@limit_uploads
 def edit(request, pk):
     """The application editor: every section of the form, its tables and attachments, on one page.
 
@@ -400,7 +403,8 @@ def _keep_theirs(application, form, formsets, answer_values, chosen):
 
 def _submit(request, application):
     try:
-        services.submit(application, by=request.user)
+        # The moment the request reached the portal counts, not when its turn to be processed came.
+        services.submit(application, by=request.user, now=getattr(request, "arrived_at", None))
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("applications:edit", pk=application.pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innovation_portal.limits import limit_uploads
 from innovation_portal.pdf import render_pdf
 from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
@@ -120,6 +121,7 @@ def assign_auto(request, pk):
 
 @login_required
 @require_POST
+@limit_uploads
 def assign_csv(request, pk):
     call = get_call(request, pk, "expertise.manage_call")
     form = CsvForm(request.POST, request.FILES, call=call)

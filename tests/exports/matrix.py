@@ -22,10 +22,17 @@ CASES = [
         lambda w: reverse("exports:download", args=[_job(w).pk]),
         statuses(404, anonymous=302),
     ),
+    # Only the owner's failed job may be retried; this one's export no longer exists: 404 for all.
+    Case(
+        "exports:retry",
+        lambda w: reverse("exports:retry", args=[_job(w, state="failed").pk]),
+        statuses(404, anonymous=302),
+        method="post",
+    ),
 ]
 
 
-def _job(world):
+def _job(world, state="queued"):
     from exports.models import ExportJob
 
-    return ExportJob.objects.create(user=world.users.methodist, name="nothing", title="x")
+    return ExportJob.objects.create(user=world.users.methodist, name="nothing", title="x", state=state)

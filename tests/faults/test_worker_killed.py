@@ -79,10 +79,10 @@ class Workers:
             "PYTHONPATH": str(ROOT),
         }
 
-    def start(self, name):
+    def start(self, name, queue=None):
         log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 - closed when the process is reaped
         process = subprocess.Popen(
-            [str(CELERY), "-A", "tests.faults.worker_app", "worker", "--pool=solo", "-Q", self.queue,
+            [str(CELERY), "-A", "tests.faults.worker_app", "worker", "--pool=solo", "-Q", queue or self.queue,
              "--loglevel=info", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -17,6 +17,7 @@ from innovation_portal.celery import app
 django.setup()  # the reminders engine reads the models: the app registry must be ready first
 
 from notifications.reminders import Deadline, coordinators_by_institution, source  # noqa: E402
+from tests.faults import slow_export  # noqa: E402, F401 - the mail-queue test's slow export
 
 app.conf.update(
     broker_transport_options={"visibility_timeout": 4, "unacked_restore_interval": 1, "unacked_restore_throttle": 1},

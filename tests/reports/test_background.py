@@ -31,7 +31,8 @@ from .factories import populate
 def real_worker(settings):
     app.conf.update(task_always_eager=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        queues = ["default", "mail", "heavy"]  # one worker for every queue here; in production one each
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=queues):
             yield
     finally:
         app.conf.update(task_always_eager=True)
@@ -94,6 +95,8 @@ def test_a_job_another_worker_is_running_is_not_run_twice(world):
         title="x",
         state=ExportJob.State.RUNNING,
         started_at=timezone.now() - timedelta(minutes=2),
+        heartbeat_at=timezone.now() - timedelta(seconds=10),  # its worker is alive
+        attempts=1,
     )
     run_export.apply(kwargs={"job_id": busy.pk})
     busy.refresh_from_db()
