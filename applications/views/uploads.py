@@ -7,6 +7,7 @@ is sent after the editor's undo window, with the form's save, or on leaving the 
 Without JavaScript the form's own file field and «remove» buttons still do all of this.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innovation_portal import limits
 from innovation_portal.files import FileValidator
 from innovation_portal.workflow import TransitionError
 
@@ -57,6 +59,9 @@ def upload_start(request, pk):
     application, refusal = _application(request, pk)
     if refusal:
         return refusal
+    too_often = limits.too_often(request, group="uploads", key="user_or_ip", rate=settings.RATE_UPLOADS)
+    if too_often:
+        return _refusal(too_often, status=429)
     kind = request.POST.get("kind", "")
     if kind not in dict(AttachmentForm(application=application).fields["kind"].choices):
         return _refusal(_("Choose what the file is."))

@@ -206,6 +206,18 @@ def test_uploads_are_limited_per_person(login, world, settings):
     assert application.attachments.count() == sum(1 for code in codes[:2] if code == 302)
 
 
+def test_chunked_uploads_are_limited_per_person(login, world, settings):
+    settings.RATE_UPLOADS = "1/h"
+    client = login(world.users.coordinator)
+    application = application_for(world, complete=False)
+    url = reverse("applications:upload_start", args=[application.pk])
+    data = {"kind": "other", "name": "скан.pdf", "size": "1000", "fingerprint": "a"}
+    assert client.post(url, data).status_code == 200
+    refused = client.post(url, {**data, "name": "второй.pdf"})
+    assert refused.status_code == 429
+    assert "Попробуйте снова через" in refused.json()["error"]
+
+
 # --- an export whose worker died ------------------------------------------------------------
 
 
