@@ -259,9 +259,8 @@ def test_page_fits_the_screen(portal, page_spec, viewport):
     assert scroll_width <= inner_width, (
         f"{page_spec.id} is {scroll_width}px wide at {inner_width}px: {window.evaluate(STICKING_OUT)}"
     )
-    if viewport == "phone":
-        narrow = window.evaluate(NARROW_FIELDS, NARROWEST_FIELD)
-        assert not narrow, f"fields too narrow to type in on a phone: {narrow}"
+    narrow = window.evaluate(NARROW_FIELDS, NARROWEST_FIELD)
+    assert not narrow, f"fields too narrow to type in: {narrow}"
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
