@@ -240,6 +240,30 @@ def demo_committed(_demo_snapshot, transactional_db, settings):
     return SimpleNamespace(output=_demo.output)
 
 
+@pytest.fixture(scope="module")
+def demo_committed_for_module(request, _demo_session, django_db_blocker):
+    """The demo committed once for a whole module of read-only browser checks, emptied after.
+
+    For a module that visits dozens of pages without changing anything (the small-screen
+    checks): restoring the demo and logging in again for each of them would take most of the
+    run. The module's tests are marked `django_db` (each runs in a transaction rolled back
+    after it, which is also what makes pytest-django create the test database at all: without
+    it this would write to, and flush, the development database); the demo is committed
+    before the first of them and flushed after the last, as a transactional test leaves it.
+    """
+    if request.node.get_closest_marker("django_db") is None:
+        raise RuntimeError("a module using demo_committed_for_module must be marked django_db")
+    with django_db_blocker.unblock():
+        if _demo.snapshot is None:
+            _open_demo_group(django_db_blocker, _demo_session)
+            _close_demo_group()
+        _restore(_demo.snapshot)
+        try:
+            yield SimpleNamespace(output=_demo.output, media=_demo.media)
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
 def pytest_collection_modifyitems(items):
     # Runs after pytest-django's ordering (database tests, transactional ones, the rest):
     # the demo tests are moved together to where the first of them is, so the group of

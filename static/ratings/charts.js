@@ -25,7 +25,24 @@
           { label: indicators.average_label || "○", data: indicators.average, backgroundColor: "#adb5bd" }
         ]
       },
-      options: { indexAxis: "y", scales: { x: { beginAtZero: true } } }
+      options: {
+        indexAxis: "y",
+        scales: {
+          x: { beginAtZero: true },
+          // On a phone the indicators' names do not fit beside the bars: their numbers do
+          // (the table below names them; the tooltip shows the whole name).
+          y: {
+            ticks: {
+              callback: function (value) {
+                var label = this.getLabelForValue(value);
+                if (canvas.clientWidth >= 576) return label;
+                var number = /^\s*(\d+)\./.exec(label);
+                return number ? number[1] : label.slice(0, 10) + "…";
+              }
+            }
+          }
+        }
+      }
     });
   }
 })();
