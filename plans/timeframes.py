@@ -473,7 +473,13 @@ def _recurring_days(text: str, period: _Period) -> Timeframe | None:
         which = "последний" if nth == -1 else f"{nth}-й"
         note = f"ежемесячно, {which} день недели «{_WEEKDAY_NAMES[weekday]}», {_describe_months(period.months)}"
         return Timeframe(
-            True, Kind.RECURRING, months=period.months, dates=dates, recurrence="monthly", note=note, weekdays=(weekday,)
+            True,
+            Kind.RECURRING,
+            months=period.months,
+            dates=dates,
+            recurrence="monthly",
+            note=note,
+            weekdays=(weekday,),
         )
     if (match := _MONTHLY_DAY.fullmatch(text)) and (match.group("monthly") or match.group("each")):
         day_of_month = int(match.group("day"))
@@ -510,7 +516,13 @@ def _recurring_days(text: str, period: _Period) -> Timeframe | None:
         )
         months = sorted({(day.year, day.month) for day in dates})
         return Timeframe(
-            True, Kind.RECURRING, months=months, dates=dates, recurrence="quarterly", note=note, day_of_month=day_of_month
+            True,
+            Kind.RECURRING,
+            months=months,
+            dates=dates,
+            recurrence="quarterly",
+            note=note,
+            day_of_month=day_of_month,
         )
     return None
 

@@ -1085,7 +1085,9 @@ class _Reader:
         if grid.edges is None or first.grid.edges is None:
             # no widths: the columns in order, the extra one (if any) joining the last
             fields = [first.cols.get(c.col, "") for c in header_cells]
-            return {col: fields[min(col, len(fields) - 1)] for col in range(grid.width) if fields[min(col, len(fields) - 1)]}
+            return {
+                col: fields[min(col, len(fields) - 1)] for col in range(grid.width) if fields[min(col, len(fields) - 1)]
+            }
         cols = {}
         for col, (left, right) in enumerate(grid.edges):
             best, best_overlap = "", 0.0
@@ -1197,9 +1199,9 @@ class _Reader:
                 number_cols = [col for col, name in table.cols.items() if name == "number"]
                 for col in number_cols:
                     cell = grid.rows[index][col]
-                    if cell is not None and not cell.continued:
-                        if any(id(p) in self.numbering.unrendered for p in cell.tc.iter(_W_P)):
-                            self._unrendered_numbers = True
+                    unrendered = self.numbering.unrendered
+                    if cell is not None and not cell.continued and any(id(p) in unrendered for p in cell.tc.iter(_W_P)):
+                        self._unrendered_numbers = True
                 rows.append(row)
         return rows
 
@@ -1211,12 +1213,12 @@ class _Reader:
             cell = grid.rows[index][col] if col < grid.width else None
             if cell is not None and cell.col == col and cell.continued:
                 row.merged_above.add(name)
-        if values.get("title") and "title" in row.merged_above:
+        merged_title = values.get("title") and "title" in row.merged_above
+        if merged_title and ("number" in row.merged_above or not values.get("number")):
             # one event over two rows: the title (and number) merged down, the date and the
             # audience of this row its own
-            if "number" in row.merged_above or not values.get("number"):
-                row.kind = "subrow"
-                return row
+            row.kind = "subrow"
+            return row
         title_cols = [col for col, name in table.cols.items() if name == "title"]
         if len(own) == 1 and own[0].span >= 2 and len(own[0].clean) > 1:
             # a section row merged over some columns only (a column «Отметка о выполнении»
