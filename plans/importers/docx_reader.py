@@ -163,6 +163,8 @@ class ParsedPlan:
     skipped_tables: list[SkippedTable] = field(default_factory=list)
     #: the 1-based number of the table the plan was read from
     table: int = 0
+    #: the numbers of every table read as the plan (the first and its continuations)
+    plan_tables: list[int] = field(default_factory=list)
 
     def iter_items(self) -> Iterator[ParsedItem]:
         """Every item of every section, nested ones included, in document order."""
@@ -644,6 +646,13 @@ def _header_field(text: str) -> str | None:
     return None
 
 
+def header_field(text: str) -> str | None:
+    """The item field a column header names («Сроки проведения» -> "timeframe"), by meaning;
+    «Ответственные» gives the ambiguous marker, decided by the column's values. Shared with
+    the spreadsheet reader."""
+    return _header_field(text)
+
+
 @dataclass
 class _Header:
     index: int  # row index of the header in its table
@@ -1024,6 +1033,7 @@ class _Reader:
             warnings=self._format_warnings(multi_table),
             skipped_tables=self._skipped,
             table=first.table_no,
+            plan_tables=[table.table_no for table in tables],
         )
 
     # -- tables ----------------------------------------------------------------------------
@@ -1160,19 +1170,27 @@ class _Reader:
                 groups[-1].append(table)
         for group in groups:
             head = group[0]
+            decided = None
             for col, name in list(head.cols.items()):
                 if name != _AMBIGUOUS:
                     continue
                 if "organizers" in head.cols.values():
-                    head.cols[col] = "responsible"
-                    continue
-                values = [t.grid.value(index, col) for t in group for index in range(t.first_row, len(t.grid.rows))]
-                values = [v for v in values if v]
-                abbreviated = sum(1 for v in values if _looks_like_abbreviations(v))
-                enough = values and abbreviated * 3 >= len(values) * 2
-                head.cols[col] = "organizers" if enough else "responsible"
+                    decided = "responsible"
+                else:
+                    values = [t.grid.value(index, col) for t in group for index in range(t.first_row, len(t.grid.rows))]
+                    values = [v for v in values if v]
+                    abbreviated = sum(1 for v in values if _looks_like_abbreviations(v))
+                    enough = values and abbreviated * 3 >= len(values) * 2
+                    decided = "organizers" if enough else "responsible"
+                head.cols[col] = decided
             for table in group[1:]:
-                table.cols = dict(head.cols)
+                if table.order is None and table.grid.width == head.grid.width:
+                    table.cols = dict(head.cols)
+                elif decided is not None:
+                    # a continuation on a grid of its own keeps its columns; only the name is decided
+                    table.cols = {col: decided if name == _AMBIGUOUS else name for col, name in table.cols.items()}
+                    if table.order is not None:
+                        table.order = [decided if name == _AMBIGUOUS else name for name in table.order]
 
     def _collect_rows(self, tables: list[_PlanTable]) -> list[_Row]:
         first = tables[0]
