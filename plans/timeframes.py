@@ -449,8 +449,8 @@ def _period_days(period: _Period) -> list[date]:
 
 def _recurring_days(text: str, period: _Period) -> Timeframe | None:
     """Recurrences on named days: weekdays, the n-th weekday of a month, a day of each month."""
-    text = " ".join(text.replace(",", " , ").split()).strip(" .")
-    text = re.sub(r"\s+,", ",", text)
+    text = " ".join(text.replace(",", " , ").split())
+    text = re.sub(r"\s+,", ",", text).strip(" .,")
     if match := _WEEKLY_DAYS.fullmatch(text):
         weekdays = tuple(sorted({_WEEKDAY_BY_WORD[w] for w in re.findall(_WD, match.group("days"))}))
         dates = [day for day in _period_days(period) if day.weekday() in weekdays]
