@@ -331,4 +331,5 @@ def test_back_office_item_import_errors_have_excel_rows_and_no_traceback(login, 
     )
     body = response.content.decode()
     assert "Traceback" not in body and "site-packages" not in body and "/work/" not in body
+    assert "В районе плана нет учреждения «Школа, которой нет»" in body
     assert not PlanItem.objects.exists()
