@@ -269,6 +269,7 @@ class PlanItemAdmin(ImportExportMixin, DistrictScopedAdmin):
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
     import_form_class = PlanItemImportForm
+    import_template_name = "admin/plans/planitem/import.html"
     confirm_form_class = PlanItemConfirmImportForm
     list_display = ("number", "title_short", "timeframe_text", "needs_review", "plan")
     list_filter = ("needs_review", "plan__district", "plan")

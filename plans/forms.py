@@ -45,13 +45,18 @@ class PlanFilterForm(forms.Form):
         }
 
 
+MAX_PLAN_FILE_MB = 20
+
+
 class PlanUploadForm(forms.Form):
-    """Step one of the Word import: the file and where the plan belongs."""
+    """Step one of the import: the file (Word, Excel or CSV) and where the plan belongs."""
 
     file = forms.FileField(
-        label=_("Word document (.docx)"),
-        validators=[FileValidator("document", max_mb=20)],
-        help_text=_("The plan is the table of the document; its title is the paragraph above the table."),
+        label=_("Plan file (.docx, .xlsx or .csv)"),
+        help_text=_(
+            "Word: the plan is the table of the document, its title the paragraph above the table. "
+            "Excel or CSV: the header row may stand below title rows; sections may be rows of their own."
+        ),
     )
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
     period = forms.CharField(label=_("Period"), max_length=9, help_text=_("2023/2024 or 2022"))
@@ -68,8 +73,26 @@ class PlanUploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if not file.name.lower().endswith(".docx"):
-            raise ValidationError(_("Upload a Word document in .docx format (save a .doc as .docx first)."))
+        name = file.name.lower()
+        if name.endswith(".csv"):
+            # a CSV has no signature to sniff: it must be text, within the size limit
+            if file.size > MAX_PLAN_FILE_MB * 1024 * 1024:
+                raise ValidationError(
+                    _("The file is too large: at most %(max)d MB is allowed.") % {"max": MAX_PLAN_FILE_MB}
+                )
+            file.seek(0)
+            if b"\x00" in file.read(65536):
+                raise ValidationError(_("This is not a CSV text file; save the sheet from Excel as CSV."))
+            file.seek(0)
+            return file
+        if not name.endswith((".docx", ".xlsx")):
+            raise ValidationError(
+                _(
+                    "Upload the plan as a Word document (.docx), an Excel workbook (.xlsx) or CSV; save a .doc or .xls in the new format first."
+                )
+            )
+        FileValidator("document", max_mb=MAX_PLAN_FILE_MB)(file)
+        file.seek(0)
         return file
 
     def clean_period(self):
@@ -80,6 +103,8 @@ class PlanConfirmForm(forms.Form):
     """Step two: the same choices, carried through the preview page, and the uploaded file's token."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    #: the table of a Word document the plan is read from (an appendix imported separately)
+    table = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=10000)
     district = forms.ModelChoiceField(queryset=District.objects.none(), widget=forms.HiddenInput)
     period = forms.CharField(max_length=9, widget=forms.HiddenInput)
     kind = forms.ChoiceField(choices=Plan.Kind.choices, widget=forms.HiddenInput)

@@ -25,7 +25,7 @@ from .models import (
     PlanSection,
     PlanStatusChange,
 )
-from .timeframes import occurrence_slots, parse_timeframe
+from .timeframes import occurrence_slots, parse_timeframe, section_month
 
 __all__ = [
     "PlanImportError",
@@ -58,12 +58,13 @@ def as_period(period):
     return period if isinstance(period, Period) else parse_period(str(period))
 
 
-def apply_timeframe(item, period_start, period_end, parsed=None):
+def apply_timeframe(item, period_start, period_end, parsed=None, month=None):
     """Set the understood-timeframe fields of ``item`` (unsaved) from its text; returns them.
 
-    ``parsed`` is the text already read (an import reads each distinct text once).
+    ``parsed`` is the text already read (an import reads each distinct text once); ``month``
+    is the (year, month) of a month section («СЕНТЯБРЬ 2024») the item stands in.
     """
-    timeframe = parsed or parse_timeframe(item.timeframe_text, period_start, period_end)
+    timeframe = parsed or parse_timeframe(item.timeframe_text, period_start, period_end, month=month)
     item.understood = timeframe.understood
     item.timeframe_kind = timeframe.kind
     item.months = [f"{y:04d}-{m:02d}" for y, m in timeframe.months]
@@ -380,11 +381,23 @@ def preview_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN):
     legend = {abbr for abbr, _meaning in parsed.legend}
     unknown = []
 
-    def walk(items, depth, out):
+    by_name = {institution.short_name.casefold(): institution for institution in institutions}
+
+    def walk(items, depth, out, month):
         for parsed_item in items:
             _check_item(parsed_item, preview.errors)
-            timeframe = parse_timeframe(parsed_item.timeframe, period.start, period.end)
-            host = match_host_institution(parsed_item.title, institutions, parsed_item.organizers)
+            timeframe = parse_timeframe(parsed_item.timeframe, period.start, period.end, month=month)
+            if parsed_item.host:
+                host = by_name.get(" ".join(parsed_item.host.split()).casefold())
+                if host is None:
+                    preview.warnings.append(
+                        _(
+                            "Row %(row)d: no institution «%(name)s» in the district; the item is imported without a host."
+                        )
+                        % {"row": parsed_item.row, "name": parsed_item.host}
+                    )
+            else:
+                host = match_host_institution(parsed_item.title, institutions, parsed_item.organizers)
             out.append(
                 PreviewItem(
                     row=parsed_item.row,
@@ -398,11 +411,11 @@ def preview_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN):
                 )
             )
             unknown.extend(c for c in organizer_codes(parsed_item.organizers) if c not in legend and c not in unknown)
-            walk(parsed_item.children, depth + 1, out)
+            walk(parsed_item.children, depth + 1, out, month)
 
     for section in parsed.sections:
         items = []
-        walk(section.items, 0, items)
+        walk(section.items, 0, items, section_month(section.title, period.start, period.end))
         preview.sections.append((section.number, section.title, items))
     if not preview.items:
         preview.errors.append(_("The plan table has no items."))
@@ -462,7 +475,7 @@ def import_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN, by=No
             host_institution=hosts.get(parsed_item.row),
             source_row=parsed_item.row or None,
         )
-        apply_timeframe(item, period.start, period.end)
+        apply_timeframe(item, period.start, period.end, month=section_month(section.title, period.start, period.end))
         item.save()
         created.append(item)
         organizer_links.extend(
@@ -490,7 +503,9 @@ def import_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN, by=No
 @transaction.atomic
 def refresh_item_timeframe(item):
     """Re-read a saved item's timeframe (after a methodist edited it): its occurrences and calendar months."""
-    apply_timeframe(item, item.plan.period_start, item.plan.period_end)
+    plan = item.plan
+    month = section_month(item.section.title, plan.period_start, plan.period_end) if item.section_id else None
+    apply_timeframe(item, plan.period_start, plan.period_end, month=month)
     item.save(
         update_fields=[
             "understood",

@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-__all__ = ["Kind", "Slot", "Timeframe", "occurrence_slots", "parse_timeframe"]
+__all__ = ["Kind", "Slot", "Timeframe", "occurrence_slots", "parse_timeframe", "section_month"]
 
 
 class Kind:
@@ -77,6 +77,10 @@ class Timeframe:
     # Each item the text names, as its first and last day within the period: «октябрь, февраль,
     # май» is three spans, «октябрь - апрель» one, «10-12 октября» one. Occurrences come from them.
     spans: list[tuple[date, date]] = field(default_factory=list)
+    #: days of the week of a weekly recurrence («по средам»: (2,)), Monday = 0
+    weekdays: tuple[int, ...] = ()
+    #: the day of the month of a monthly or quarterly recurrence («до 25 числа каждого месяца»)
+    day_of_month: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -92,11 +96,18 @@ class Timeframe:
         }
 
 
-def parse_timeframe(text: str | None, period_start: date, period_end: date) -> Timeframe:
-    """Read a timeframe text within the plan period [period_start, period_end]."""
+def parse_timeframe(
+    text: str | None, period_start: date, period_end: date, month: tuple[int, int] | None = None
+) -> Timeframe:
+    """Read a timeframe text within the plan period [period_start, period_end].
+
+    ``month`` (year, month) is the month of the plan's section the item stands in (a monthly
+    work plan with sections «СЕНТЯБРЬ 2024»): relative timeframes («в течение месяца», «4-я
+    неделя», «11.09») take that month and year.
+    """
     if period_start > period_end:
         raise ValueError(f"period starts after it ends: {period_start} > {period_end}")
-    period = _Period(period_start, period_end)
+    period = _Period(period_start, period_end, month)
     written = " ".join((text or "").split())
     cleaned = _clean(text or "")
     if not re.search(r"[0-9a-zа-яё]", cleaned.lower()):
@@ -151,7 +162,10 @@ _NUMBER = r"\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 
 # Words that only say "in/at the beginning of..." around a month: «в марте», «начало октября».
 # Reading them as the whole month loses precision but never puts an item in the wrong month.
-_FILLER_WORDS = {"в", "во", "на", "течение", "начало", "начале", "середина", "середине", "конец", "конце"}
+_FILLER_WORDS = {
+    "в", "во", "на", "течение", "начало", "начале", "середина", "середине", "конец", "конце", "период",
+    "учебный", "учебного", "учебном", "уч",
+}  # fmt: skip
 
 # An event of a few days («10-12 октября») lists every day; a long stretch between two dates
 # lists only the two named days, the months carry the rest.
@@ -221,10 +235,32 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _YEAR_WORD = re.compile(r"(\d{4}|\d{1,2}\.\d{1,2}\.\d{2})\s*(?:гг|г|года|году|год)\.?" + _WORD_END, re.IGNORECASE)
 
 
+# «2024-2025 уч. года», «2023/2024 учебный год», «2024/2025»: a school year, read as one token
+_SCHOOL_YEAR = re.compile(
+    r"(?<!\d)(\d{4})\s*(?:(/)|-)\s*(\d{4}|\d{2})(?!\d)(?(2)(?:\s*(?:учебн[а-я]*|уч\.?)(?:\s*(?:год[а-я]*|г\.))?)?"
+    r"|\s*(?:учебн[а-я]*|уч\.?)(?:\s*(?:год[а-я]*|г\.))?)",
+    re.IGNORECASE,
+)
+
+
+def _school_year_marker(match: re.Match) -> str:
+    first, last = int(match.group(1)), match.group(3)
+    last = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    if last != first + 1:
+        return match.group(0)  # «2023-2025 уч. год» is not one school year
+    return f" учгод{first} "
+
+
 def _clean(text: str) -> str:
     """Same dashes, spaces and separators everywhere; the case is kept for quoting in notes."""
+    text = text.replace("\u00ad", "")  # a soft hyphen pasted from the web
     text = _DASHES.sub("-", text)
     text = _SPACES.sub(" ", text)
+    text = re.sub(r"(\d)(раз)", r"\1 \2", text, flags=re.IGNORECASE)  # «1раз в квартал»
+    text = re.sub(r"(?<![а-яё])(в\s+)?течении(?![а-яё])", r"\1течение", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<![а-яё])уч\.?\s*(?=год)", "учебного ", text, flags=re.IGNORECASE)
+    text = re.sub(r"(\d)\s*(?:-?й\s+)?кв\.?(?![а-яё])", r"\1 квартал", text, flags=re.IGNORECASE)
+    text = _SCHOOL_YEAR.sub(_school_year_marker, text)
     # Parentheses and semicolons only separate parts: «(16.02; 20.04)», «в течение года (по графику)».
     text = re.sub(r"[()\[\];]", ",", text)
     text = _YEAR_WORD.sub(r"\1", text)
@@ -242,6 +278,7 @@ class _NotUnderstood(Exception):
 class _Period:
     start: date
     end: date
+    context: tuple[int, int] | None = None  # (year, month) of a month section
 
     @property
     def months(self) -> list[tuple[int, int]]:
@@ -269,8 +306,9 @@ class _Point:
     day: int | None = None
     year: int | None = None  # only when written in the text
     last_month: int | None = None  # quarters and half-years span several months
-    unit: str = "month"  # "day", "month", "weeks", "quarter"
+    unit: str = "month"  # "day", "month", "weeks", "quarter", "year"
     weeks: tuple[int, ...] = ()
+    clamp: bool = False  # the last day of the month, whatever its length (a third decade)
 
     @property
     def end_month(self) -> int | None:
@@ -308,10 +346,16 @@ class _Token:
 
 
 def _interpret(cleaned: str, period: _Period) -> Timeframe:
+    days = _recurring_days(cleaned.lower().replace("ё", "е"), period)
+    if days is not None:
+        return days
     clauses = [clause.strip() for clause in cleaned.split(",") if clause.strip(" .")]
-    references, deadlines, wholes, recurrences, calendar_parts = [], [], [], [], []
+    references, deadlines, wholes, recurrences, calendar_parts, whole_months = [], [], [], [], [], []
     for written in clauses:
         clause = written.lower().replace("ё", "е")
+        clause = _take_phrases(_WHOLE_MONTH, clause, whole_months)
+        if not clause.strip(" .-") and whole_months:
+            continue
         if _SCHEDULE_REFERENCE.fullmatch(clause):
             references.append(written)
         elif match := _DEADLINE.fullmatch(clause):
@@ -322,6 +366,12 @@ def _interpret(cleaned: str, period: _Period) -> Timeframe:
             if clause.strip(" .-"):
                 calendar_parts.append(clause)
 
+    if whole_months and not (calendar_parts or wholes or recurrences or deadlines):
+        # «в течение месяца» in a month section of a monthly plan; elsewhere: which month?
+        if period.context is None:
+            raise _NotUnderstood("«в течение месяца» без названия месяца")
+        calendar_parts.append(_MONTH_NAMES[period.context[1] - 1] + f" {period.context[0]}")
+    # next to a named month («октябрь, в течение месяца») the phrase only repeats it
     if deadlines:
         if len(clauses) > 1:
             raise _NotUnderstood("срок «до …» вместе с другими сроками")
@@ -339,6 +389,13 @@ def _interpret(cleaned: str, period: _Period) -> Timeframe:
         return _recurring_timeframe(recurrences[0], calendar_parts, period, remark)
     if wholes:
         if calendar_parts:
+            # «В течение года (16.02; 20.04; 12.10; 07.12)»: the dates say when within the year
+            try:
+                reading = _calendar_timeframe(", ".join(calendar_parts), period)
+            except _NotUnderstood:
+                reading = None
+            if reading is not None and reading.kind == Kind.DATES and not remark:
+                return reading
             raise _NotUnderstood("«в течение года» вместе с отдельными сроками")
         note = f"весь период, {_describe_months(period.months)}{remark}"
         return Timeframe(True, Kind.WHOLE_PERIOD, months=period.months, note=note, spans=[(period.start, period.end)])
@@ -347,6 +404,146 @@ def _interpret(cleaned: str, period: _Period) -> Timeframe:
         known = "понятна только часть, " if calendar_parts else ""
         raise _NotUnderstood(f"{known}{quoted} — сроки задаются отдельно")
     return _calendar_timeframe(", ".join(calendar_parts), period)
+
+
+_WHOLE_MONTH = re.compile(
+    _WORD_START + r"(?:в\s+течение|на\s+протяжении)\s+(?:всего\s+)?(?:текущего\s+)?месяца" + _WORD_END
+)
+
+# Days of the week, by their stem and the endings they take: «по средам», «каждый вторник».
+_WEEKDAY_FORMS = (
+    (0, "понедельник", ("", "а", "ам", "у", "ом")),
+    (1, "вторник", ("", "а", "ам", "у", "ом")),
+    (2, "сред", ("а", "у", "ам", "ы", "е")),
+    (3, "четверг", ("", "а", "ам", "у", "ом")),
+    (4, "пятниц", ("а", "у", "ам", "ы", "е")),
+    (5, "суббот", ("а", "у", "ам", "ы", "е")),
+    (6, "воскресень", ("е", "ям", "я")),
+)
+_WEEKDAY_BY_WORD = {stem + ending: day for day, stem, endings in _WEEKDAY_FORMS for ending in endings}
+_WEEKDAY_NAMES = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+_WEEKDAY_NAMES_PLURAL = ("понедельникам", "вторникам", "средам", "четвергам", "пятницам", "субботам", "воскресеньям")
+_WD = "(?:" + "|".join(sorted(_WEEKDAY_BY_WORD, key=len, reverse=True)) + ")"
+_WD_LIST = rf"(?P<days>{_WD}(?:\s*(?:,|и)\s*{_WD})*)"
+# «по средам», «каждый вторник», «по вторникам и четвергам», «еженедельно (понедельник)»
+_WEEKLY_DAYS = re.compile(
+    rf"^(?:еженедельно\s*,?\s*(?:по\s+|в\s+)?|по\s+|каждый\s+|каждую\s+|каждое\s+){_WD_LIST}"
+    r"(?:\s*,?\s*еженедельно)?$"
+)
+# «ежемесячно, последняя пятница», «каждый первый вторник месяца»
+_MONTHLY_WEEKDAY = re.compile(
+    rf"^(?P<monthly>ежемесячно\s*,?\s*)?(?:каждый\s+|каждую\s+|каждое\s+|в\s+)?(?P<ord>перв|втор|трет|четверт|последн)[а-я]*\s+"
+    rf"(?P<day>{_WD})(?P<of_month>\s+(?:каждого\s+)?месяца)?(?:\s*,?\s*ежемесячно)?$"
+)
+# «до 25 числа каждого месяца», «ежемесячно до 5 числа», «10 числа каждого месяца»
+_MONTHLY_DAY = re.compile(
+    r"^(?P<monthly>ежемесячно\s*,?\s*)?(?:(?P<by>до|не\s+позднее|не\s+позже|к)\s+)?(?P<day>\d{1,2})(?:-?го)?\s+числа"
+    r"(?P<each>\s+(?:каждого|текущего)\s+месяца)?(?:\s*,?\s*ежемесячно)?$"
+)
+# «ежеквартально, до 5 числа месяца, следующего за отчётным кварталом»
+_QUARTERLY_DAY = re.compile(
+    r"^ежеквартально\s*,?\s*(?:(?P<by>до|не\s+позднее|не\s+позже|к)\s+)?(?P<day>\d{1,2})(?:-?го)?\s+числа\s+месяца\s*,?\s*"
+    r"следующего\s+за\s+(?:отчетным\s+)?кварталом$"
+)
+
+
+def _period_days(period: _Period) -> list[date]:
+    return [period.start + timedelta(days=offset) for offset in range((period.end - period.start).days + 1)]
+
+
+def _recurring_days(text: str, period: _Period) -> Timeframe | None:
+    """Recurrences on named days: weekdays, the n-th weekday of a month, a day of each month."""
+    text = " ".join(text.replace(",", " , ").split())
+    text = re.sub(r"\s+,", ",", text).strip(" .,")
+    if match := _WEEKLY_DAYS.fullmatch(text):
+        weekdays = tuple(sorted({_WEEKDAY_BY_WORD[w] for w in re.findall(_WD, match.group("days"))}))
+        dates = [day for day in _period_days(period) if day.weekday() in weekdays]
+        names = " и ".join(_WEEKDAY_NAMES_PLURAL[day] for day in weekdays)
+        note = f"еженедельно по {names}, {_describe_months(period.months)}"
+        return Timeframe(
+            True, Kind.RECURRING, months=period.months, dates=dates, recurrence="weekly", note=note, weekdays=weekdays
+        )
+    if (match := _MONTHLY_WEEKDAY.fullmatch(text)) and (match.group("monthly") or match.group("of_month")):
+        weekday = _WEEKDAY_BY_WORD[match.group("day")]
+        nth = _ORDINAL_BY_STEM[match.group("ord")]
+        dates = []
+        for year, month in period.months:
+            days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+            days = [day for day in days if day.weekday() == weekday]
+            if nth == -1 or nth <= len(days):
+                day = days[nth if nth == -1 else nth - 1]
+                if period.start <= day <= period.end:
+                    dates.append(day)
+        which = "последний" if nth == -1 else f"{nth}-й"
+        note = f"ежемесячно, {which} день недели «{_WEEKDAY_NAMES[weekday]}», {_describe_months(period.months)}"
+        return Timeframe(
+            True,
+            Kind.RECURRING,
+            months=period.months,
+            dates=dates,
+            recurrence="monthly",
+            note=note,
+            weekdays=(weekday,),
+        )
+    if (match := _MONTHLY_DAY.fullmatch(text)) and (match.group("monthly") or match.group("each")):
+        day_of_month = int(match.group("day"))
+        if not 1 <= day_of_month <= 31:
+            raise _NotUnderstood(f"несуществующее число {day_of_month}")
+        dates = []
+        for year, month in period.months:
+            day = date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
+            if period.start <= day <= period.end:
+                dates.append(day)
+        by = "до " if match.group("by") else ""
+        note = f"ежемесячно {by}{day_of_month} числа, {_describe_months(period.months)}"
+        return Timeframe(
+            True,
+            Kind.RECURRING,
+            months=period.months,
+            dates=dates,
+            recurrence="monthly",
+            note=note,
+            day_of_month=day_of_month,
+        )
+    if match := _QUARTERLY_DAY.fullmatch(text):
+        day_of_month = int(match.group("day"))
+        if not 1 <= day_of_month <= 28:
+            raise _NotUnderstood(f"непонятное число {day_of_month}")
+        dates = [
+            date(year, month, day_of_month)
+            for year, month in period.months
+            if month in (1, 4, 7, 10) and period.start <= date(year, month, day_of_month) <= period.end
+        ]
+        by = "до " if match.group("by") else ""
+        note = f"ежеквартально {by}{day_of_month} числа месяца после квартала: " + ", ".join(
+            f"{day:%d.%m.%Y}" for day in dates
+        )
+        months = sorted({(day.year, day.month) for day in dates})
+        return Timeframe(
+            True,
+            Kind.RECURRING,
+            months=months,
+            dates=dates,
+            recurrence="quarterly",
+            note=note,
+            day_of_month=day_of_month,
+        )
+    return None
+
+
+def section_month(title: str, period_start: date, period_end: date) -> tuple[int, int] | None:
+    """The (year, month) a section title names when it is only a month: «СЕНТЯБРЬ 2024»,
+    «Октябрь», «3. Ноябрь 2024 г.» (a monthly work plan); None for any other title."""
+    text = re.sub(r"^\s*(?:\d+|[IVXLC]+)[.)]\s*", "", title or "")
+    words = re.sub(r"[.:,]", " ", _clean(text)).lower().split()
+    if not words or words[0] not in _MONTH_BY_WORD or len(words) > 2:
+        return None
+    if len(words) == 2 and not re.fullmatch(r"\d{4}", words[1]):
+        return None
+    reading = parse_timeframe(" ".join(words), period_start, period_end)
+    if reading.understood and reading.kind == Kind.MONTHS and len(reading.months) == 1:
+        return reading.months[0]
+    return None
 
 
 def _take_phrases(pattern: re.Pattern, clause: str, found: list) -> str:
@@ -432,7 +629,11 @@ class _Reading:
 
 def _calendar_timeframe(text: str, period: _Period) -> Timeframe:
     reading = _read_calendar(text, period)
+    if reading.kind == Kind.WHOLE_PERIOD and reading.months != period.months:
+        reading = replace(reading, kind=Kind.MONTHS)  # «2024 год» in a 2023/2024 plan: part of it
     note = _describe_months(reading.months)
+    if reading.kind == Kind.WHOLE_PERIOD:
+        note = f"весь период, {note}"
     if reading.kind == Kind.DATES:
         note = "даты: " + ", ".join(_describe_days(*span) for span in sorted(reading.spans))
     elif reading.kind == Kind.WEEKS:
@@ -469,6 +670,8 @@ def _read_calendar(text: str, period: _Period) -> _Reading:
 
 def _calendar_kind(items: list[_Item]) -> str:
     units = {point.unit for item in items for point in item.points}
+    if units == {"year"}:
+        return Kind.WHOLE_PERIOD
     if "weeks" in units:
         return Kind.WEEKS
     if units == {"quarter"}:
@@ -488,7 +691,8 @@ def _named_days(first: date, last: date) -> list[date]:
 # Tokens ----------------------------------------------------------------------------------
 
 _TOKEN = re.compile(
-    r"(?P<date>\d{1,2}\.\d{1,2}(?:\.(?:\d{4}|\d{2}))?)(?!\d)"
+    r"(?P<schoolyear>учгод\d{4})"
+    r"|(?P<date>\d{1,2}\.\d{1,2}(?:\.(?:\d{4}|\d{2}))?)(?!\d)"
     r"|(?P<num>\d+)(?:-(?P<suffix>я|ая|й|ый|ой|ий|е|ое|го|ого|м|ом)(?![а-я]))?"
     r"|(?P<word>[а-я]+|[a-z]+)"
     r"|(?P<dash>-)"
@@ -503,7 +707,9 @@ def _tokenise(text: str, period: _Period) -> list[_Token]:
     for match in _TOKEN.finditer(text):
         piece = match.group(0)
         kind = "num" if match.group("num") else match.lastgroup  # «1-я» ends in the suffix group
-        if kind == "date":
+        if kind == "schoolyear":
+            tokens.append(_Token("schoolyear", int(piece[5:]), piece))
+        elif kind == "date":
             tokens.append(_Token("date", _date_parts(piece), piece))
         elif kind == "num":
             tokens.append(_number_token(match.group("num"), piece))
@@ -549,6 +755,10 @@ def _word_token(word: str) -> _Token | None:
         return _Token("month", _MONTH_BY_WORD[word], word)
     if word in _ROMAN:
         return _Token("roman", _ROMAN[word], word)
+    if word in ("четверть", "четверти"):  # a school term, not «четвертая»
+        return _Token("term", text=word)
+    if word.startswith("декад"):
+        return _Token("decade", text=word)
     if match := _ORDINAL_WORD.fullmatch(word):
         return _Token("ord", _ORDINAL_BY_STEM[match.group(1)], word)
     for prefix, kind in (("недел", "week"), ("квартал", "quarter"), ("полугоди", "half")):
@@ -561,29 +771,123 @@ _NUMBERISH = ("num", "ord", "roman")
 
 
 def _fold_counted_phrases(tokens: list[_Token], period: _Period) -> list[_Token]:
-    """Fold «4 и 5 недели апреля», «1-я неделя», «II квартал 2023» into ready point tokens."""
+    """Fold «4 и 5 недели апреля», «1-я неделя», «II квартал 2023», «I четверть», «1-я декада
+    октября», «2023/2024 учебный год» into ready point tokens."""
+    kinds = [token.kind for token in tokens]
+    if kinds in (["year"], ["year", "dash", "year"]):
+        # «2024 год», «в течение 2024 года», «2023-2024 гг.»: whole calendar years
+        first, last = tokens[0].value, tokens[-1].value
+        return [
+            _Token("point", _Point(1, year=first, unit="year")),
+            _Token("dash"),
+            _Token("point", _Point(12, year=last, unit="year")),
+        ]
     folded: list[_Token] = []
     position = 0
     while position < len(tokens):
         token = tokens[position]
         position += 1
-        if token.kind not in ("week", "quarter", "half"):
+        if token.kind == "schoolyear":
+            folded.extend(_school_year_tokens(token.value))
+            continue
+        if token.kind not in ("week", "quarter", "half", "term", "decade"):
             folded.append(token)
             continue
         numbers, joiner = _take_number_chain(folded, token)
-        month = year = None
-        if token.kind == "week" and position < len(tokens) and tokens[position].kind == "month":
+        month = year = school_year = None
+        if token.kind in ("week", "decade") and position < len(tokens) and tokens[position].kind == "month":
             month = tokens[position].value
             position += 1
+        elif token.kind == "week" and folded and folded[-1].kind == "month":
+            month = folded.pop().value  # «апрель вторая и третья недели»
         if position < len(tokens) and tokens[position].kind == "year":
             year = tokens[position].value
+            position += 1
+        elif position < len(tokens) and tokens[position].kind == "schoolyear" and token.kind in ("half", "term"):
+            school_year = tokens[position].value
             position += 1
         if token.kind == "week":
             weeks = _week_numbers(numbers, joiner)
             folded.append(_Token("point", _Point(month, year=year, unit="weeks", weeks=weeks), token.text))
+        elif token.kind == "decade":
+            folded.extend(_decade_tokens(numbers, joiner, month, year, period))
+        elif token.kind == "term":
+            folded.extend(_term_tokens(numbers, joiner, year, school_year))
+        elif school_year is not None:
+            folded.extend(_school_half_tokens(numbers, joiner, school_year))
         else:
             folded.extend(_span_tokens(token.kind, numbers, joiner, year, period))
     return folded
+
+
+def _school_year_tokens(first_year: int) -> list[_Token]:
+    return [
+        _Token("point", _Point(9, year=first_year, unit="year")),
+        _Token("dash"),
+        _Token("point", _Point(8, year=first_year + 1, unit="year")),
+    ]
+
+
+# School terms (четверти): I September–October, II November–December, III January–March,
+# IV April–May. The exact days differ between regions and years; the months do not.
+_TERM_MONTHS = {1: (9, 10), 2: (11, 12), 3: (1, 3), 4: (4, 5)}
+
+
+def _joined(points: list[_Point], joiner: str) -> list[_Token]:
+    if joiner == "dash" and len(points) != 2:
+        raise _NotUnderstood("непонятный диапазон")
+    tokens = []
+    for index, point in enumerate(points):
+        if index:
+            tokens.append(_Token(joiner))
+        tokens.append(_Token("point", point))
+    return tokens
+
+
+def _term_tokens(numbers: list[int], joiner: str, year: int | None, school_year: int | None) -> list[_Token]:
+    points = []
+    for number in numbers:
+        if number not in _TERM_MONTHS:
+            raise _NotUnderstood(f"нет {number} четверти")
+        first, last = _TERM_MONTHS[number]
+        term_year = year
+        if school_year is not None:
+            term_year = school_year if first >= 9 else school_year + 1
+        points.append(_Point(first, year=term_year, last_month=last, unit="quarter"))
+    return _joined(points, joiner)
+
+
+def _school_half_tokens(numbers: list[int], joiner: str, school_year: int) -> list[_Token]:
+    points = []
+    for number in numbers:
+        if number == 1:
+            points.append(_Point(9, year=school_year, last_month=12, unit="quarter"))
+        elif number == 2:
+            points.append(_Point(1, year=school_year + 1, last_month=8, unit="quarter"))
+        else:
+            raise _NotUnderstood(f"нет {number} полугодия")
+    return _joined(points, joiner)
+
+
+def _decade_tokens(numbers: list[int], joiner: str, month, year, period: _Period) -> list[_Token]:
+    """«1-я декада октября»: the 1st to the 10th; «3-я декада» runs to the month's last day."""
+    if month is None and period.context is not None:
+        year, month = period.context
+    if month is None:
+        raise _NotUnderstood("декада без месяца")
+    if joiner == "dash" and len(numbers) == 2:
+        numbers = list(range(numbers[0], numbers[1] + 1))
+    if not numbers or any(number not in (1, 2, 3) for number in numbers) or numbers != sorted(numbers):
+        raise _NotUnderstood("в месяце три декады")
+    if numbers != list(range(numbers[0], numbers[-1] + 1)):
+        raise _NotUnderstood("декады не подряд")
+    first_day = 10 * (numbers[0] - 1) + 1
+    last_day = 10 * numbers[-1] if numbers[-1] < 3 else calendar.monthrange(2024, month)[1]
+    return [
+        _Token("point", _Point(month, day=first_day, year=year, unit="day")),
+        _Token("dash"),
+        _Token("point", _Point(month, day=last_day, year=year, unit="day", clamp=numbers[-1] == 3)),
+    ]
 
 
 def _take_number_chain(folded: list[_Token], keyword: _Token) -> tuple[list[int], str]:
@@ -640,7 +944,7 @@ def _half_year_months(number: int, year: int | None, period: _Period) -> tuple[i
 
 
 def _parse_items(tokens: list[_Token], period: _Period) -> list[_Item]:
-    return _complete(_ItemParser(tokens, period).items())
+    return _complete(_ItemParser(tokens, period).items(), period)
 
 
 class _ItemParser:
@@ -717,7 +1021,7 @@ class _ItemParser:
         return current
 
 
-def _complete(items: list[_Item]) -> list[_Item]:
+def _complete(items: list[_Item], period: _Period) -> list[_Item]:
     """Give bare days their month and weeks their month, as the text implies."""
     # «10-12 октября»: the start of a range takes the month of its end (and the other way round).
     items = [_fill_range_month(item) for item in items]
@@ -732,11 +1036,21 @@ def _complete(items: list[_Item]) -> list[_Item]:
         point = item.start
         if item.end is None and point.unit == "weeks" and point.month is None:
             previous = completed[-1] if completed else None
+            if previous is None and period.context is not None:  # «4-я неделя» in a month section
+                year, month = period.context
+                completed.append(_Item(replace(point, month=month, year=year)))
+                continue
             if previous is None or previous.end is not None or previous.start.unit != "month":
                 raise _NotUnderstood("неделя без месяца")
             completed[-1] = _Item(replace(point, month=previous.start.month, year=previous.start.year))
         else:
             completed.append(item)
+    if period.context is not None:  # «15», «10-12» in a month section
+        year, month = period.context
+        completed = [
+            _Item(*(replace(p, month=month, year=year) if p.month is None else p for p in item.points))
+            for item in completed
+        ]
     for item in completed:
         for point in item.points:
             if point.month is None:
@@ -835,6 +1149,14 @@ def _place_in_period(item: _Item, period: _Period) -> tuple[int, int]:
     put where more of it lies inside (August–October 2019 for 2019/2020). Two equally good
     places (a month in a two-year roadmap, «ноябрь - февраль» in a calendar year) are not guessed.
     """
+    if period.context is not None:
+        # in a month section a month or a day without a year is the nearest to that month
+        context_year, context_month = period.context
+        start_year = min(
+            (context_year - 1, context_year, context_year + 1),
+            key=lambda year: abs(year * 12 + item.start.month - (context_year * 12 + context_month)),
+        )
+        return start_year, _end_year(item, start_year)
     scores = []
     for start_year in range(period.start.year - 1, period.end.year + 1):
         end_year = _end_year(item, start_year)
@@ -857,6 +1179,8 @@ def _place_in_period(item: _Item, period: _Period) -> tuple[int, int]:
 def _concrete(item: _Item, start_year: int, end_year: int) -> tuple[date, date]:
     start, end = item.start, item.last
     end_day = end.day or calendar.monthrange(end_year, end.end_month)[1]
+    if end.clamp:
+        end_day = min(end_day, calendar.monthrange(end_year, end.end_month)[1])
     try:
         return date(start_year, start.month, start.day or 1), date(end_year, end.end_month, end_day)
     except ValueError:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("import/", views.import_docx, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/table/", views.import_table, name="import_table"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/calendar.ics", views.plan_ics, name="plan_ics"),
     path("<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),

@@ -23,7 +23,7 @@ from innovation_portal.workflow import TransitionError
 
 from . import exports, selectors, services
 from .forms import OccurrenceForm, PlanConfirmForm, PlanFilterForm, PlanUploadForm
-from .importers.docx_reader import PlanReadError, read_plan_docx
+from .importers import PlanReadError, read_plan
 from .models import Execution
 
 IMPORT_SESSION_KEY = "plans_import_uploads"
@@ -246,17 +246,39 @@ def report_xlsx(request, pk):
     return _download(exports.execution_report_xlsx(plan), f"{_file_stem(plan)}-execution.xlsx", XLSX)
 
 
-# --- Import from Word (methodists): upload → preview → confirm ---------------------------------
+# --- Import from Word, Excel or CSV (methodists): upload → preview → confirm ---------------------
 
 
-def _read_upload(token, request):
+def _preview_page(request, parsed, data, token, file_name, table=None, errors=None):
+    preview = services.preview_plan(parsed, data["district"], data["period"], data["kind"])
+    if errors:
+        preview.errors = errors
+    confirm = PlanConfirmForm(
+        initial={
+            "token": token,
+            "district": data["district"].pk,
+            "period": data["period"],
+            "kind": data["kind"],
+            "table": table,
+        },
+        user=request.user,
+    )
+    context = {"preview": preview, "confirm": confirm, "file_name": file_name, "table": table, "parsed": parsed}
+    return render(request, "plans/import_preview.html", context)
+
+
+def _read_upload(token, request, table=None):
     """The parsed plan of an upload kept between the steps, or None when it is gone."""
     uploads = request.session.get(IMPORT_SESSION_KEY, {})
     upload = uploads.get(token)
     if upload is None or not default_storage.exists(upload["path"]):
         return None, None
     with default_storage.open(upload["path"], "rb") as handle:
-        return read_plan_docx(handle.read()), upload
+        data = handle.read()
+    try:
+        return read_plan(data, upload["name"], table=table), upload
+    except PlanReadError:
+        return None, None
 
 
 def _forget_upload(token, request):
@@ -277,34 +299,37 @@ def import_docx(request):
         upload = form.cleaned_data["file"]
         upload.seek(0)
         try:
-            parsed = read_plan_docx(upload.read())
+            parsed = read_plan(upload.read(), upload.name)
         except PlanReadError as error:
             form.add_error("file", error.message)
         else:
             token = uuid.uuid4().hex
             upload.seek(0)
+            extension = upload.name.lower().rsplit(".", 1)[-1]
             # Kept under MEDIA_ROOT (never served) until the methodist confirms or starts again.
-            path = default_storage.save(f"{IMPORT_FOLDER}/{token}.docx", upload)
+            path = default_storage.save(f"{IMPORT_FOLDER}/{token}.{extension}", upload)
             uploads = request.session.get(IMPORT_SESSION_KEY, {})
             uploads[token] = {"path": path, "name": upload.name[:255]}
             request.session[IMPORT_SESSION_KEY] = uploads
-            data = form.cleaned_data
-            preview = services.preview_plan(parsed, data["district"], data["period"], data["kind"])
-            confirm = PlanConfirmForm(
-                initial={
-                    "token": token,
-                    "district": data["district"].pk,
-                    "period": data["period"],
-                    "kind": data["kind"],
-                },
-                user=request.user,
-            )
-            return render(
-                request,
-                "plans/import_preview.html",
-                {"preview": preview, "confirm": confirm, "file_name": upload.name},
-            )
+            return _preview_page(request, parsed, form.cleaned_data, token, upload.name)
     return render(request, "plans/import_upload.html", {"form": form})
+
+
+@_login_first
+@require_POST
+def import_table(request):
+    """The preview of another table of the uploaded document (an appendix offered separately)."""
+    require(request.user, "plans.import_plan")
+    form = PlanConfirmForm(request.POST, user=request.user)
+    if not form.is_valid() or not form.cleaned_data.get("table"):
+        messages.error(request, _("The import form was damaged; upload the document again."))
+        return redirect("plans:import")
+    data = form.cleaned_data
+    parsed, upload = _read_upload(data["token"], request, table=data["table"])
+    if parsed is None:
+        messages.error(request, _("The uploaded document is no longer kept; upload it again."))
+        return redirect("plans:import")
+    return _preview_page(request, parsed, data, data["token"], upload["name"], table=data["table"])
 
 
 @_login_first
@@ -316,7 +341,7 @@ def import_confirm(request):
         messages.error(request, _("The import form was damaged; upload the document again."))
         return redirect("plans:import")
     data = form.cleaned_data
-    parsed, upload = _read_upload(data["token"], request)
+    parsed, upload = _read_upload(data["token"], request, table=data.get("table"))
     if parsed is None:
         messages.error(request, _("The uploaded document is no longer kept; upload it again."))
         return redirect("plans:import")
@@ -325,12 +350,8 @@ def import_confirm(request):
             parsed, data["district"], data["period"], data["kind"], by=request.user, source_name=upload["name"]
         )
     except services.PlanImportError as error:
-        preview = services.preview_plan(parsed, data["district"], data["period"], data["kind"])
-        preview.errors = error.errors
-        return render(
-            request,
-            "plans/import_preview.html",
-            {"preview": preview, "confirm": form, "file_name": upload["name"]},
+        return _preview_page(
+            request, parsed, data, data["token"], upload["name"], table=data.get("table"), errors=error.errors
         )
     _forget_upload(data["token"], request)
     messages.success(

@@ -85,6 +85,7 @@ __all__ = [
     "ParsedPlan",
     "ParsedSection",
     "PlanReadError",
+    "SkippedTable",
     "read_plan_docx",
 ]
 
@@ -115,6 +116,8 @@ class ParsedItem:
     children: list[ParsedItem] = field(default_factory=list)
     #: the unnumbered sub-heading row the item sits under inside its section, if any
     group: str = ""
+    #: the host institution as named in its own column (spreadsheets: «Место проведения»)
+    host: str = ""
 
     def iter_tree(self) -> Iterator[ParsedItem]:
         """This item and all its descendants, depth first, in document order."""
@@ -136,12 +139,32 @@ class ParsedSection:
 
 
 @dataclass
+class SkippedTable:
+    """A table of the document that is not imported as part of the plan, and why.
+
+    The preview lists every one of them so that nothing is dropped silently. ``importable``
+    says the table has a plan header of its own (an appendix) and can be imported on its own.
+    """
+
+    number: int  # 1-based position among the tables of the document
+    reason: str
+    rows: list[list[str]]  # its first rows, cell texts as written
+    importable: bool = False
+
+
+@dataclass
 class ParsedPlan:
     title: str
     columns: list[str]
     sections: list[ParsedSection]
     legend: list[tuple[str, str]]
     warnings: list[str]
+    #: every table of the document that is not part of the plan, with the reason
+    skipped_tables: list[SkippedTable] = field(default_factory=list)
+    #: the 1-based number of the table the plan was read from
+    table: int = 0
+    #: the numbers of every table read as the plan (the first and its continuations)
+    plan_tables: list[int] = field(default_factory=list)
 
     def iter_items(self) -> Iterator[ParsedItem]:
         """Every item of every section, nested ones included, in document order."""
@@ -234,7 +257,8 @@ class _TextExtractor:
                 self._walk(child, out)
                 out.append("\n")
             elif tag == _W_T:
-                out.append(child.text or "")
+                # a soft hyphen typed as a character (pasted from the web) is not text
+                out.append((child.text or "").replace("\u00ad", ""))
             elif tag == _W_TAB:
                 out.append("\t")
             elif tag in (_W_BR, _W_CR):
@@ -333,13 +357,22 @@ class _Numbering:
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
         self.style_numpr: dict[str, tuple[str | None, int | None]] = {}
         self.labels: dict[int, str] = {}
+        # abstract lists that only point to a list style (w:numStyleLink) -> the abstract list
+        # holding the levels of that style; they share its counters, as in Word
+        self.alias: dict[str, str] = {}
+        #: paragraphs numbered by Word whose number could not be rendered
+        self.unrendered: set[int] = set()
         if document is not None:
             self._load(document)
 
     def _load(self, document) -> None:
         root = _part_root(_related_part(document.part, RT.NUMBERING))
+        style_links: dict[str, str] = {}  # abstract id -> the list style it points to
         if root is not None:
             for abstract in root.findall(qn("w:abstractNum")):
+                link = _child_val(abstract, "w:numStyleLink", None)
+                if link:
+                    style_links[abstract.get(qn("w:abstractNumId"))] = link
                 levels = {}
                 for lvl in abstract.findall(qn("w:lvl")):
                     ilvl = int(lvl.get(qn("w:ilvl"), "0"))
@@ -381,6 +414,12 @@ class _Numbering:
                     current, hops = based_on.get(current), hops + 1
                 if current in own:
                     self.style_numpr[style_id] = own[current]
+        for abstract_id, style_id in style_links.items():
+            # «w:numStyleLink»: the levels are those of the list the style numbers with
+            num_id, _ilvl = self.style_numpr.get(style_id, (None, None))
+            target = self.nums.get(num_id, (None, {}))[0] if num_id else None
+            if target and target != abstract_id and self.levels.get(target):
+                self.alias[abstract_id] = target
 
     def prepare(self, body) -> None:
         if not self.nums:
@@ -394,9 +433,11 @@ class _Numbering:
             if num_id is None or num_id == "0" or num_id not in self.nums:
                 continue
             abstract_id, overrides = self.nums[num_id]
+            abstract_id = self.alias.get(abstract_id, abstract_id)
             levels = self.levels.get(abstract_id, {})
             level = levels.get(ilvl)
             if level is None:
+                self.unrendered.add(id(p))
                 continue
             state = counters.setdefault(abstract_id, [None] * 10)
             if num_id not in started_nums:
@@ -499,6 +540,26 @@ class _Grid:
         self.width = max([declared] + [len(r) for r in self.rows])
         for row in self.rows:
             row.extend([None] * (self.width - len(row)))
+        widths = []
+        if grid_cols is not None:
+            for col in grid_cols.findall(qn("w:gridCol")):
+                try:
+                    widths.append(max(0, int(col.get(qn("w:w"), "0"))))
+                except ValueError:
+                    widths.append(0)
+        #: where each grid column starts and ends, as a share of the table's width
+        self.edges: list[tuple[float, float]] | None = None
+        if len(widths) == self.width and sum(widths) > 0:
+            total, start, self.edges = sum(widths), 0, []
+            for width in widths:
+                self.edges.append((start / total, (start + width) / total))
+                start += width
+
+    def filled_rows(self) -> list[int]:
+        return [i for i in range(len(self.rows)) if any(c.clean for c in self.unique(i) if not c.continued)]
+
+    def texts(self, index: int) -> list[str]:
+        return [c.clean for c in self.unique(index)]
 
     def unique(self, index: int) -> list[_Cell]:
         """The distinct cells of a row, left to right (merged cells once, by their <w:tc>)."""
@@ -516,6 +577,25 @@ class _Grid:
         if cell is None or cell.col != col:
             return ""
         return cell.clean
+
+
+def _row_values(grid: _Grid, index: int, cols: dict[int, str], order: list[str] | None = None) -> dict[str, str]:
+    """The texts of a row by field. A continuation on its own grid reads a row with as many
+    cells as the first table's header by the order of the cells; otherwise cells are read by
+    the grid column they start in (several columns may give one field: their texts join)."""
+    values = dict.fromkeys(dict.fromkeys(cols.values()), "")
+    if order is not None:
+        cells = grid.unique(index)
+        if len(cells) == len(order):
+            for name, cell in zip(order, cells, strict=True):
+                if name:
+                    values[name] = _norm(f"{values.get(name, '')} {cell.clean}")
+            return values
+    for col, name in cols.items():
+        value = grid.value(index, col)
+        if value and value not in values[name]:
+            values[name] = _norm(f"{values[name]} {value}")
+    return values
 
 
 def _direct(element, tag: str) -> Iterator:
@@ -564,6 +644,13 @@ def _header_field(text: str) -> str | None:
         if pattern.search(key):
             return name
     return None
+
+
+def header_field(text: str) -> str | None:
+    """The item field a column header names («Сроки проведения» -> "timeframe"), by meaning;
+    «Ответственные» gives the ambiguous marker, decided by the column's values. Shared with
+    the spreadsheet reader."""
+    return _header_field(text)
 
 
 @dataclass
@@ -645,6 +732,13 @@ _KNOWN_HEADER_TEXTS = (
     "Результаты",
 )
 _KNOWN_HEADERS = {_header_key(text) for text in _KNOWN_HEADER_TEXTS}
+
+
+def _same_columns(header: _Header, first: _Header) -> bool:
+    """A later header names the same fields as the plan's (a header repeated on a new page);
+    a missing or extra «№» column does not make it another table."""
+    ours, theirs = set(header.cols.values()) - {"number"}, set(first.cols.values()) - {"number"}
+    return ours == theirs and len(header.unknown) == len(first.unknown)
 
 
 def _is_plain_header(grid: _Grid, index: int) -> bool:
@@ -736,7 +830,9 @@ def _legend_from_text(text: str) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------------------------
 
 _TITLE_START = re.compile(r"^(план|дорожная\s+карта|перечень|график|календар|программа)", re.I)
-_BETWEEN_TABLES = re.compile(r"^(продолжение(\s+таблицы)?|окончание(\s+таблицы)?)\W*$", re.I)
+# «Продолжение таблицы 1», «Продолжение табл. 1», «(продолжение)», «Окончание таблицы 1»,
+# «Продолжение приложения 1»: a caption over a continued table, in any wording
+_BETWEEN_TABLES = re.compile(r"^\W*(продолжение|окончание)\b.{0,60}$", re.I | re.S)
 _NO_TABLE_MESSAGE = "В документе не найдена таблица плана: нет строки заголовка с колонками «Мероприятие» и «Сроки»."
 
 
@@ -748,6 +844,9 @@ class _PlanTable:
     cols: dict[int, str]  # grid column -> field
     first_row: int  # index of the first row below the header
     row_offset: int  # row number in the plan = row_offset + row index
+    #: a continuation on a grid of its own: the fields in the order of the first table's
+    #: columns, used for a row with as many cells as the first table's header has
+    order: list[str] | None = None
 
 
 @dataclass
@@ -760,10 +859,14 @@ class _Row:
     bold: bool = False
     section_number: str = ""
     section_title: str = ""
+    #: fields whose cell is the lower part of a vertical merge (its text written above)
+    merged_above: set[str] = field(default_factory=set)
 
 
 class _Reader:
-    def __init__(self, source):
+    def __init__(self, source, table: int | None = None):
+        self.chosen = table or 0  # the table to read the plan from (an appendix), 0 = the first plan table
+        self._skipped: list[SkippedTable] = []
         try:
             if isinstance(source, os.PathLike):
                 source = os.fspath(source)
@@ -782,6 +885,8 @@ class _Reader:
         self.bold_styles = self._bold_styles()
         self._warnings: list[tuple[int, int | None, str]] = []
         self._unnumbered: list[int] = []  # rows of items with an empty number cell
+        self._row_texts: dict[int, list[str]] = {}  # the cells of every plan row, for messages
+        self._unrendered_numbers = False
         self._row_tables: dict[int, int] = {}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -820,12 +925,16 @@ class _Reader:
         tables: list[_PlanTable] = []
         before: list[tuple[str, int]] = []  # paragraphs before the plan: (text, tables seen)
         after: list = []  # blocks after the last plan table
+        between: list = []  # paragraphs since the last table of the plan
         table_no = 0
         next_row = 1
+        closed = False  # an appendix started: later tables no longer continue the plan
+        appendix_no = 0  # the appendix a headerless table may continue
         for block in self._blocks():
             if block.tag == _W_P:
                 if tables:
                     after.append(block)
+                    between.append(block)
                 else:
                     text = self._text(block)
                     if text:
@@ -833,25 +942,63 @@ class _Reader:
                 continue
             table_no += 1
             grid = _Grid(block, self.extractor, self.bold_styles)
-            if not grid.rows:
+            if not grid.filled_rows():
+                self._skip(table_no, grid, "таблица пустая.")
                 continue
             header = _find_header(grid)
-            if header is not None:
-                offset = next_row - header.index if not tables else next_row
+            if not tables and (header is None or table_no < self.chosen):
+                if header is not None:
+                    self._skip(table_no, grid, "выбрана другая таблица для импорта.", importable=True)
+                elif self.chosen:
+                    self._skip(table_no, grid, "таблица стоит до выбранной таблицы плана.")
+                else:
+                    self._skip(
+                        table_no,
+                        grid,
+                        "таблица стоит до таблицы плана, и в ней нет строки заголовка с колонками "
+                        "«Мероприятие» и «Сроки» (например, гриф утверждения).",
+                    )
+                continue
+            if header is not None and not tables:
+                offset = next_row - header.index
                 tables.append(_PlanTable(table_no, grid, header, dict(header.cols), header.index + 1, offset))
                 self._report_header(header, offset + header.index, table_no)
                 next_row = offset + len(grid.rows)
-                after = []
-            elif tables and self._continues(grid, tables[-1], after):
-                tables.append(_PlanTable(table_no, grid, None, dict(tables[-1].cols), 0, next_row))
+                after, between = [], []
+            elif header is not None and not closed and _same_columns(header, tables[0].header):
+                tables.append(_PlanTable(table_no, grid, header, dict(header.cols), header.index + 1, next_row))
+                self._report_header(header, next_row + header.index, table_no)
                 next_row += len(grid.rows)
-                after = []
-            elif tables:
-                after.append(block)
-            else:
-                self.warn(
-                    f"Таблица {table_no} пропущена: в ней нет строки заголовка с колонками «Мероприятие» и «Сроки»."
+                after, between = [], []
+            elif header is not None:
+                closed, appendix_no = True, table_no
+                names = ", ".join(f"«{_short(t, 30)}»" for t in grid.texts(header.index) if t)
+                self._skip(
+                    table_no,
+                    grid,
+                    f"у таблицы другие колонки ({names}), чем у таблицы плана: похоже на приложение. "
+                    "В план она не добавлена; её можно импортировать отдельно.",
+                    importable=True,
                 )
+            elif not closed and (order := self._continues(grid, tables, between)) is not False:
+                cols, table_order = order
+                tables.append(_PlanTable(table_no, grid, None, cols, 0, next_row, table_order))
+                next_row += len(grid.rows)
+                after, between = [], []
+            elif closed and appendix_no and not self._has_text(between):
+                self._skip(table_no, grid, f"продолжение таблицы {appendix_no}, которая не вошла в план.")
+                appendix_no = table_no
+            else:
+                after.append(block)
+                between.append(block)
+                if self._legend_like(grid):
+                    reason = "прочитана как расшифровка сокращений."
+                else:
+                    reason = (
+                        "в таблице нет строки заголовка с колонками «Мероприятие» и «Сроки», и она не похожа "
+                        "на продолжение таблицы плана (другие колонки или нумерация не продолжается)."
+                    )
+                self._skip(table_no, grid, reason)
         if not tables:
             raise PlanReadError(self._no_plan_message())
 
@@ -884,6 +1031,9 @@ class _Reader:
             sections=sections,
             legend=self._legend(after),
             warnings=self._format_warnings(multi_table),
+            skipped_tables=self._skipped,
+            table=first.table_no,
+            plan_tables=[table.table_no for table in tables],
         )
 
     # -- tables ----------------------------------------------------------------------------
@@ -894,13 +1044,92 @@ class _Reader:
         for text in header.duplicates:
             self.warn(f"колонка «{text}» повторяет уже найденную колонку и пропущена.", row, table_no)
 
-    def _continues(self, grid: _Grid, previous: _PlanTable, between: list) -> bool:
-        """A headerless table right after the plan table, with the same columns."""
-        for block in between:
+    def _skip(self, table_no: int, grid: _Grid, reason: str, importable: bool = False) -> None:
+        rows = [grid.texts(i) for i in grid.filled_rows()[:3]]
+        self._skipped.append(SkippedTable(table_no, reason, rows, importable))
+        self.warn(f"Таблица {table_no} не импортирована: {reason}")
+
+    def _has_text(self, blocks: list) -> bool:
+        """Something other than a continuation caption stands in ``blocks``."""
+        for block in blocks:
             text = self._text(block) if block.tag == _W_P else "table"
             if text and not _BETWEEN_TABLES.match(text):
-                return False
-        return grid.width == previous.grid.width and not self._legend_like(grid)
+                return True
+        return False
+
+    def _continues(self, grid: _Grid, tables: list[_PlanTable], between: list):
+        """A headerless table continuing the plan, judged by its cells.
+
+        It continues the plan when its rows have the plan's columns (the same grid, a grid one
+        column wider or narrower, as PDF converters make, or rows with as many cells as the
+        header has), it is not a legend, its numbering does not start again, and either only
+        empty paragraphs or a caption («Продолжение таблицы 1», «(окончание)») stand before
+        it, or its numbering goes on from the plan's last item. Returns the columns of the new
+        table and the order of fields for rows with the header's number of cells, or False.
+        """
+        previous, first = tables[-1], tables[0]
+        if self._legend_like(grid):
+            return False
+        header_fields = [first.cols.get(c.col, "") for c in first.grid.unique(first.header.index) if not c.continued]
+        counts = [len(grid.unique(i)) for i in grid.filled_rows()]
+        same_cells = bool(counts) and max(set(counts), key=counts.count) == len(header_fields)
+        if grid.width == previous.grid.width:
+            cols, order = dict(previous.cols), previous.order
+        elif abs(grid.width - first.grid.width) <= 1 or same_cells:
+            cols, order = self._columns_by_position(grid, first), header_fields
+        else:
+            return False
+        first_number = self._first_number(grid, cols, order)
+        last_number = self._last_number(tables)
+        if first_number is not None and last_number is not None and first_number <= last_number:
+            return False  # the numbering starts again: another table
+        goes_on = first_number is not None and last_number is not None
+        if self._has_text(between) and not goes_on:
+            return False
+        return cols, order
+
+    @staticmethod
+    def _columns_by_position(grid: _Grid, first: _PlanTable) -> dict[int, str]:
+        """Each grid column of ``grid`` takes the field of the first table's column it lies under most."""
+        header_cells = [c for c in first.grid.unique(first.header.index) if not c.continued]
+        if grid.edges is None or first.grid.edges is None:
+            # no widths: the columns in order, the extra one (if any) joining the last
+            fields = [first.cols.get(c.col, "") for c in header_cells]
+            return {
+                col: fields[min(col, len(fields) - 1)] for col in range(grid.width) if fields[min(col, len(fields) - 1)]
+            }
+        cols = {}
+        for col, (left, right) in enumerate(grid.edges):
+            best, best_overlap = "", 0.0
+            for cell in header_cells:
+                c_left = first.grid.edges[cell.col][0]
+                c_right = first.grid.edges[min(cell.col + cell.span, first.grid.width) - 1][1]
+                overlap = min(right, c_right) - max(left, c_left)
+                if overlap > best_overlap:
+                    best, best_overlap = first.cols.get(cell.col, ""), overlap
+            if best:
+                cols[col] = best
+        return cols
+
+    def _first_number(self, grid: _Grid, cols: dict[int, str], order) -> tuple[int, ...] | None:
+        """The number of the table's first row, when that row is a numbered item (a section
+        row first may restart the numbering, as plans numbered per section do)."""
+        filled = grid.filled_rows()
+        if not filled:
+            return None
+        return _number_key(_row_values(grid, filled[0], cols, order).get("number", ""))
+
+    def _last_number(self, tables: list[_PlanTable]) -> tuple[int, ...] | None:
+        for table in reversed(tables):
+            for index in reversed(table.grid.filled_rows()):
+                if index < table.first_row:
+                    break
+                if len([c for c in table.grid.unique(index) if c.clean and not c.continued]) == 1:
+                    return None  # a section row: the numbering may start again after it
+                key = _number_key(_row_values(table.grid, index, table.cols, table.order).get("number", ""))
+                if key is not None:
+                    return key
+        return None
 
     def _legend_like(self, grid: _Grid) -> bool:
         filled = [i for i in range(len(grid.rows)) if any(c.clean for c in grid.unique(i))]
@@ -941,19 +1170,27 @@ class _Reader:
                 groups[-1].append(table)
         for group in groups:
             head = group[0]
+            decided = None
             for col, name in list(head.cols.items()):
                 if name != _AMBIGUOUS:
                     continue
                 if "organizers" in head.cols.values():
-                    head.cols[col] = "responsible"
-                    continue
-                values = [t.grid.value(index, col) for t in group for index in range(t.first_row, len(t.grid.rows))]
-                values = [v for v in values if v]
-                abbreviated = sum(1 for v in values if _looks_like_abbreviations(v))
-                enough = values and abbreviated * 3 >= len(values) * 2
-                head.cols[col] = "organizers" if enough else "responsible"
+                    decided = "responsible"
+                else:
+                    values = [t.grid.value(index, col) for t in group for index in range(t.first_row, len(t.grid.rows))]
+                    values = [v for v in values if v]
+                    abbreviated = sum(1 for v in values if _looks_like_abbreviations(v))
+                    enough = values and abbreviated * 3 >= len(values) * 2
+                    decided = "organizers" if enough else "responsible"
+                head.cols[col] = decided
             for table in group[1:]:
-                table.cols = dict(head.cols)
+                if table.order is None and table.grid.width == head.grid.width:
+                    table.cols = dict(head.cols)
+                elif decided is not None:
+                    # a continuation on a grid of its own keeps its columns; only the name is decided
+                    table.cols = {col: decided if name == _AMBIGUOUS else name for col, name in table.cols.items()}
+                    if table.order is not None:
+                        table.order = [decided if name == _AMBIGUOUS else name for name in table.order]
 
     def _collect_rows(self, tables: list[_PlanTable]) -> list[_Row]:
         first = tables[0]
@@ -974,14 +1211,39 @@ class _Reader:
                 if len(texts) > 2 and texts == [str(n) for n in range(1, len(texts) + 1)]:
                     continue  # a row numbering the columns: 1 2 3 4 5
                 row_no = table.row_offset + index
-                values = {name: grid.value(index, col) for col, name in table.cols.items()}
-                rows.append(self._classify(row_no, table, index, cells, own, values))
+                values = _row_values(grid, index, table.cols, table.order)
+                row = self._classify(row_no, table, index, cells, own, values)
+                self._row_texts[row_no] = [c.clean for c in cells]
+                number_cols = [col for col, name in table.cols.items() if name == "number"]
+                for col in number_cols:
+                    cell = grid.rows[index][col]
+                    unrendered = self.numbering.unrendered
+                    if cell is not None and not cell.continued and any(id(p) in unrendered for p in cell.tc.iter(_W_P)):
+                        self._unrendered_numbers = True
+                rows.append(row)
         return rows
 
     def _classify(self, row_no, table, index, cells, own, values) -> _Row:
         grid = table.grid
         row = _Row(row_no, table.table_no, "item", values, cells)
         row.bold = all(c.bold for c in own)
+        for col, name in table.cols.items():
+            cell = grid.rows[index][col] if col < grid.width else None
+            if cell is not None and cell.col == col and cell.continued:
+                row.merged_above.add(name)
+        merged_title = values.get("title") and "title" in row.merged_above
+        if merged_title and ("number" in row.merged_above or not values.get("number")):
+            # one event over two rows: the title (and number) merged down, the date and the
+            # audience of this row its own
+            row.kind = "subrow"
+            return row
+        title_cols = [col for col, name in table.cols.items() if name == "title"]
+        if len(own) == 1 and own[0].span >= 2 and len(own[0].clean) > 1:
+            # a section row merged over some columns only (a column «Отметка о выполнении»
+            # added later, or a row merged over the first three columns), the rest empty
+            start, end = own[0].col, own[0].col + own[0].span
+            if any(start <= col < end for col in title_cols) and not _number_key(own[0].clean):
+                return self._as_section(row, own[0].clean)
         has_number_column = "number" in table.cols.values()
         number = values.get("number", "")
         title = values.get("title", "")
@@ -1048,6 +1310,8 @@ class _Reader:
                 group = ""
             elif row.kind == "continuation" and last_item is not None and after_item:
                 self._append_continuation(last_item, row)
+            elif row.kind == "subrow" and last_item is not None and after_item:
+                self._append_subrow(last_item, row)
             else:
                 item = self._item(row)
                 item.group = group
@@ -1079,6 +1343,25 @@ class _Reader:
             f"{label} из строки {item.row}: похоже, строка таблицы перенесена на новую страницу.",
             row.row,
         )
+
+    def _append_subrow(self, item: ParsedItem, row: _Row) -> None:
+        """A second row of one event (number and title merged over both rows): its own
+        timeframe, audience and other cells join the item's, separated by «; »."""
+        added = []
+        for name, value in row.values.items():
+            if not value or name in row.merged_above or name in ("number", "title"):
+                continue
+            current = getattr(item, name)
+            if value not in current.split("; "):
+                setattr(item, name, f"{current}; {value}" if current else value)
+                added.append(value)
+        label = f"«{item.number}»" if item.number else f"«{_short(item.title)}»"
+        if added:
+            self.warn(
+                f"вторая строка пункта {label} (номер и наименование объединены на две строки): "
+                f"её сроки и другие ячейки («{_short('; '.join(added))}») добавлены к пункту.",
+                row.row,
+            )
 
     def _next_item_key(self, rows: list[_Row], start: int) -> tuple[int, ...] | None:
         """The number of the first item after ``start``, before any other section row."""
@@ -1169,17 +1452,35 @@ class _Reader:
     def _check_items(self, sections: list[ParsedSection]) -> None:
         items = [item for section in sections for item in section.iter_items()]
         numbered = sum(1 for item in items if item.number)
-        if numbered >= len(self._unnumbered):  # a plan that numbers its items, but not these
+        if numbered:  # a plan that numbers its items, but not these
             for item in items:
                 if item.row in self._unnumbered:
                     self.warn(f"у пункта «{_short(item.title)}» не указан номер.", item.row)
+            missing = sum(1 for item in items if item.row in self._unnumbered)
+            if missing:
+                self.warn(
+                    f"номера есть не у всех пунктов: у {missing} из {len(items)} пунктов номер не указан "
+                    "или не прочитан; проверьте нумерацию в документе."
+                )
+        if self._unrendered_numbers:
+            self.warn(
+                "в колонке номеров есть автоматическая нумерация Word, которую не удалось прочитать: "
+                "у этих пунктов номера пустые. Проверьте номера после импорта или замените "
+                "автонумерацию обычным текстом."
+            )
         for section in sections:
             if not section.items and section.row:
                 self.warn(f"в разделе «{_short(section.title)}» нет ни одного пункта.", section.row)
             for item in section.iter_items():
                 label = f"«{item.number}»" if item.number else f"«{_short(item.title)}»"
                 if not item.title:
-                    self.warn(f"у пункта {label} не заполнено наименование мероприятия.", item.row)
+                    looks = " | ".join(f"«{_short(t, 30)}»" for t in self._row_texts.get(item.row, []))
+                    self.warn(
+                        f"у пункта {label} не заполнено наименование мероприятия. Строка выглядит так: "
+                        f"{looks}; ожидались номер, наименование мероприятия в своей колонке и сроки, "
+                        "или название раздела в объединённой ячейке.",
+                        item.row,
+                    )
                 if not item.timeframe and not item.children:
                     self.warn(f"у пункта {label} не указаны сроки.", item.row)
 
@@ -1258,11 +1559,12 @@ def _format_key(key: tuple[int, ...]) -> str:
     return "«" + ".".join(str(n) for n in key) + "»"
 
 
-def read_plan_docx(path_or_file: str | os.PathLike | IO[bytes] | bytes) -> ParsedPlan:
+def read_plan_docx(path_or_file: str | os.PathLike | IO[bytes] | bytes, table: int | None = None) -> ParsedPlan:
     """Read a plan of events from a .docx given as a path, a binary file object (an uploaded
-    file) or its bytes.
+    file) or its bytes. ``table`` (1-based, among all tables of the document) reads the plan
+    from that table instead of the first plan table: an appendix offered separately.
 
     Raises :class:`PlanReadError` with a Russian message for the methodist when the file is
     not a .docx or holds no table recognisable as a plan.
     """
-    return _Reader(path_or_file).read()
+    return _Reader(path_or_file, table).read()

@@ -101,4 +101,11 @@ CASES = [
         method="post",
         data=lambda w: {"token": "gone", "district": w.district.pk, "period": "2023/2024", "kind": "plan"},
     ),
+    Case(
+        "plans:import_table",
+        lambda w: reverse("plans:import_table"),
+        statuses(403, anonymous=302, methodist=302),
+        method="post",
+        data=lambda w: {"token": "gone", "district": w.district.pk, "period": "2023/2024", "kind": "plan", "table": 2},
+    ),
 ]
