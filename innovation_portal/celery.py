@@ -59,6 +59,7 @@ app.conf.beat_schedule = {
     "resume-stale-exports": {"task": "exports.resume_stale_exports", "schedule": crontab(minute="*/10")},
     "purge-plan-import-uploads": {"task": "plans.purge_import_uploads", "schedule": crontab(hour=3, minute=45)},
     "resume-stale-builds": {"task": "publications.tasks.resume_stale_builds", "schedule": crontab(minute="*/10")},
+    "expire-stale-word-imports": {"task": "publications.expire_stale_imports", "schedule": crontab(minute="*/5")},
     # Reviews of ended expertises and decided applications are closed formally.
     "freeze-reviews": {"task": "expertise.tasks.freeze_reviews", "schedule": crontab(minute=15)},
 }
