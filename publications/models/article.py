@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -23,6 +25,8 @@ BODY_FIELDS = [name for name, _label in BODY_SECTIONS]
 # The length the call asks for, in pages of the book's own layout.
 MIN_PAGES = 4
 MAX_PAGES = 7
+# Longer than the estimate's own time limits (publications.tasks.estimate_length).
+LENGTH_PATIENCE = timedelta(minutes=5)
 
 
 class Article(models.Model):
@@ -163,6 +167,14 @@ class Article(models.Model):
     @property
     def length_is_current(self):
         return self.length_version is not None and self.length_version == self.content_version
+
+    @property
+    def length_is_lost(self):
+        """Not measured long after the last save: the estimate's message or worker was lost.
+
+        The page stops waiting and says so; sending the article asks for the estimate again.
+        """
+        return not self.length_is_current and self.updated_at < timezone.now() - LENGTH_PATIENCE
 
     @property
     def length_out_of_range(self):

@@ -118,3 +118,24 @@ def test_a_measurement_for_an_old_version_is_not_written(world):
 
     assert estimate_length(article_id=article.pk, version=2) is None  # the text changed since
     assert Article.objects.get(pk=article.pk).length_version == 2
+
+
+def test_a_lost_estimate_stops_the_page_waiting_and_sending_asks_for_it_again(
+    login, world, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = article_for(world)
+    Article.objects.filter(pk=article.pk).update(
+        content_version=2, length_version=1, updated_at=timezone.now() - timedelta(minutes=6)
+    )
+    client = login(world.users.coordinator)
+    fragment = client.get(reverse("publications:article_length", args=[article.pk])).content.decode()
+    assert "hx-trigger" not in fragment and "посчитаем заново" in fragment
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("publications:article_submit", args=[article.pk]), follow=True)
+    assert "ещё считается" in response.content.decode()
+    article.refresh_from_db()
+    assert article.length_is_current  # measured again on the attempt
