@@ -62,6 +62,7 @@ app.conf.beat_schedule = {
     # Chunked uploads of the application editor that were never finished.
     "purge-partial-uploads": {"task": "applications.purge_partial_uploads", "schedule": crontab(hour=4, minute=0)},
     "resume-stale-builds": {"task": "publications.tasks.resume_stale_builds", "schedule": crontab(minute="*/10")},
+    "expire-stale-word-imports": {"task": "publications.expire_stale_imports", "schedule": crontab(minute="*/5")},
     # Reviews of ended expertises and decided applications are closed formally.
     "freeze-reviews": {"task": "expertise.tasks.freeze_reviews", "schedule": crontab(minute=15)},
 }

@@ -184,6 +184,7 @@ register("rating_interview_booked", _("A rating interview is booked"))
 # Publications
 register("publications.reopened", _("The deadline for articles is reopened for an author"))
 register("publications.comment", _("An editor comments on an article"))
+register("publications.length_exception", _("An editor allows an article outside the length rule"))
 register("publications.published", _("The collection is published"))
 register("publications.article.submitted", _("An article is submitted"))
 register("publications.article.resubmitted", _("A revised article is submitted again"))

@@ -15,7 +15,7 @@ from django.db.models import F, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from innovation_portal.pdf import font_face_css, weasy_html
+from innovation_portal.pdf import font_face_css, measure_html, weasy_html
 
 from .models import Article, ArticleAuthor, Collection
 
@@ -36,6 +36,11 @@ def article_alone_html(article, page_size=None):
 def count_pages(article):
     """How many pages the article takes in the book (it always starts on a new page)."""
     return len(_weasy_html(article_alone_html(article)).render().pages)
+
+
+def measure(article):
+    """{"pages": …, "length": pages to a tenth} of the article alone, laid out in this process."""
+    return measure_html(article_alone_html(article))
 
 
 def book_articles(collection):

@@ -194,7 +194,7 @@ def _article(collection, institution, user, index, title, state, *, at, long=Tru
         previous = step
     if note and editor:
         EditorComment.objects.create(article=article, author=editor, text=note, created_at=at)
-    services.estimate_length(article)
+    services.estimate_length(article, limited=False)
     return article
 
 

@@ -153,5 +153,24 @@ class ReopenForm(forms.Form):
         return data
 
 
+class LengthExceptionForm(forms.Form):
+    article = forms.ModelChoiceField(label=_("Article"), queryset=Article.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("The author sees it, e.g. «a practice with many tables: 9 pages agreed with the editor»."),
+    )
+
+    def __init__(self, *args, collection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = (
+            collection.articles.exclude(state__in=Article.CLOSED).select_related("institution").order_by("title")
+        )
+        self.fields["article"].error_messages["required"] = _("Choose the article.")
+        self.fields["reason"].error_messages["required"] = _(
+            "Write why the article may be sent outside the length rule."
+        )
+
+
 class SectionForm(forms.Form):
     title = forms.CharField(label=_("New section"), max_length=300)

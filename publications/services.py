@@ -6,7 +6,10 @@ change status only in `change_collection_status`.
 """
 
 import logging
+import shutil
+import tempfile
 from datetime import timedelta
+from decimal import Decimal
 
 from celery import current_app
 from django.conf import settings
@@ -18,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment, User
+from innovation_portal.safe_office import OfficeFileRefused, OfficeLimits, check_office_file, run_limited
 from innovation_portal.workflow import TransitionError
 from notifications.notify import notify
 
@@ -33,6 +37,7 @@ from .models import (
     CollectionSection,
     EditorComment,
     Reopening,
+    WordImport,
 )
 from .models.article import BODY_FIELDS
 from .sanitize import clean_html
@@ -120,20 +125,24 @@ def start_article(collection, *, institution, by, title):
 AUTHOR_FIELDS = ("full_name", "position", "institution", "institution_name")
 
 
-def save_article(article, *, by, fields, authors=None, source_file_name=None):
-    """Save the author's text (body parts sanitised) and authors, then re-estimate the length.
+def save_article(article, *, by, fields, authors=None, source_file_name=None, measure=True):
+    """Save the author's text (body parts sanitised) and authors; the length is re-measured after commit.
 
-    `authors` is a list of dicts in print order that replaces the current authors.
+    `authors` is a list of dicts in print order that replaces the current authors. Each save
+    is a new version of the text; the page estimate runs in the background
+    (publications.tasks.estimate_length) for that version, so the request stays fast however
+    long the article is. `measure=False` leaves the measuring to the caller (the Word import).
     """
     with transaction.atomic():
         # The state the database has, locked: a save from a second tab after the author
         # submitted in the first must neither pass nor write the old state back.
-        current = type(article).objects.select_for_update().only("state").get(pk=article.pk)
+        current = type(article).objects.select_for_update().only("state", "content_version").get(pk=article.pk)
         if not current.is_editable:
             raise TransitionError(_("The article cannot be changed now: it is with the editor."))
         for name, value in fields.items():
             setattr(article, name, clean_html(value) if name in BODY_FIELDS else value)
-        changed = list(fields)
+        article.content_version = current.content_version + 1
+        changed = [*fields, "content_version"]
         if source_file_name is not None:
             article.source_file_name = source_file_name[:255]
             changed.append("source_file_name")
@@ -144,7 +153,8 @@ def save_article(article, *, by, fields, authors=None, source_file_name=None):
                 ArticleAuthor(article=article, order=index, **{k: row.get(k) or _empty(k) for k in AUTHOR_FIELDS})
                 for index, row in enumerate(authors, start=1)
             )
-    estimate_length(article)
+        if measure:
+            request_estimate(article)
     return article
 
 
@@ -152,17 +162,230 @@ def _empty(name):
     return None if name == "institution" else ""
 
 
-def estimate_length(article):
-    """Count the article's pages on the book's layout and store it (a warning shows outside 4–7)."""
+# --- The length rule -----------------------------------------------------------------------
+
+# WeasyPrint on an author's text runs in a child process capped like a Word file's parse.
+ESTIMATE_LIMITS = OfficeLimits(cpu_seconds=60, memory=1024 * 1024 * 1024, wall_seconds=120)
+
+
+def request_estimate(article):
+    """Queue the page estimate of the article's current text, after commit (by name: see tasks.py)."""
+    article_id, version = article.pk, article.content_version
+    transaction.on_commit(
+        lambda: current_app.tasks["publications.estimate_length"].delay(article_id=article_id, version=version)
+    )
+
+
+def estimate_length(article, *, limited=True):
+    """Measure the article's length on the book's layout and store it for the text's version.
+
+    Runs in the estimate task (and the Word import), in a child process with CPU, memory and
+    time limits; `limited=False` lays out in this process (the demo's own trusted texts).
+    Written only if the text has not changed meanwhile; returns the number of pages (None
+    when the layout failed or hit a limit, with the reason kept in `length_note`).
+    """
+    original = article
+    article = Article.objects.select_related("collection").get(pk=article.pk)
+    version = article.content_version
+    pages = length = None
+    note = ""
     try:
-        pages = book.count_pages(article)
+        if limited:
+            measured = run_limited(
+                "innovation_portal.pdf:measure_html", book.article_alone_html(article), limits=ESTIMATE_LIMITS
+            )
+        else:
+            measured = book.measure(article)
+        pages, length = measured["pages"], Decimal(str(measured["length"]))
+    except OfficeFileRefused as error:
+        note = str(error)
     except Exception:
-        # The estimate is advice; an author must never lose their text because the layout failed.
+        # The author must never lose their text because the layout failed; the reason is logged.
         log.exception("Page estimate failed for article %s", article.pk)
-        pages = None
-    Article.objects.filter(pk=article.pk).update(estimated_pages=pages)
-    article.estimated_pages = pages
+        note = _("the book's layout failed on this text")
+    measured = {"estimated_pages": pages, "page_length": length, "length_version": version, "length_note": note[:300]}
+    if Article.objects.filter(pk=original.pk, content_version=version).update(**measured):
+        for name, value in measured.items():
+            setattr(original, name, value)
     return pages
+
+
+def length_refusal(article):
+    """Why the article's length stops it from being sent to the editor, or "" when it may go."""
+    if article.has_length_exception:
+        return ""
+    low, high = article.page_limits
+    if not article.length_is_current:
+        return _("The length of the article is still being measured. Wait a minute and send it again.")
+    if article.page_length is None:
+        return _(
+            "The length of the article could not be measured (%(reason)s). Ask the editor to allow sending it as it is."
+        ) % {"reason": article.length_note or _("unknown reason")}
+    if not low <= article.page_length <= high:
+        return _(
+            "The article takes %(length)s in the book; the collection accepts articles of %(min)d–%(max)d pages. "
+            "Shorten or extend it, or ask the editor to allow an exception."
+        ) % {"length": article.length_display, "min": low, "max": high}
+    return ""
+
+
+@transaction.atomic
+def allow_length_exception(article, *, by, reason):
+    """The editor lets this article be sent whatever its length; recorded (who, when, why); the author is told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("Write why the article may be sent outside the length rule."))
+    if article.state in Article.CLOSED:
+        raise TransitionError(_("The article is already decided; an exception would change nothing."))
+    article.length_exception_reason = reason[:300]
+    article.length_exception_by = by
+    article.length_exception_at = timezone.now()
+    article.save(update_fields=["length_exception_reason", "length_exception_by", "length_exception_at"])
+    notify(
+        [article.submitted_by],
+        kind="publications.length_exception",
+        obj=article,
+        title=_("The editor allows «%(title)s» to be sent whatever its length") % {"title": article.title},
+        body=reason,
+        url=_article_url(article),
+    )
+    return article
+
+
+# --- Word uploads --------------------------------------------------------------------------
+
+WORD_LIMITS = OfficeLimits()
+# A job not started by then never will be (no worker, lost message); one running longer than
+# its child's wall time plus the estimate lost its worker.
+IMPORT_QUEUE_PATIENCE = timedelta(minutes=10)
+IMPORT_RUN_PATIENCE = timedelta(seconds=WORD_LIMITS.wall_seconds + ESTIMATE_LIMITS.wall_seconds + 60)
+
+
+@transaction.atomic
+def start_word_import(article, *, by, upload):
+    """Keep the uploaded file and queue its conversion after commit; the request returns at once."""
+    current = type(article).objects.select_for_update().only("state").get(pk=article.pk)
+    if not current.is_editable:
+        raise TransitionError(_("The article cannot be changed now: it is with the editor."))
+    job = WordImport(article=article, requested_by=by, file_name=(upload.name or "")[:255])
+    job.file.save(upload.name or "article.docx", upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: current_app.tasks["publications.convert_word"].delay(import_id=job.pk))
+    return job
+
+
+def _job_update(job_id, **fields):
+    WordImport.objects.filter(pk=job_id).update(**fields)
+
+
+def claim_import(job_id):
+    """Take a queued job for this run; False if another run has it or it is finished (idempotence)."""
+    return (
+        WordImport.objects.filter(pk=job_id, state=WordImport.State.QUEUED).update(
+            state=WordImport.State.RUNNING, started_at=timezone.now(), progress=10, stage="check"
+        )
+        == 1
+    )
+
+
+def _fail_import(job_id, message):
+    WordImport.objects.filter(pk=job_id, state=WordImport.State.RUNNING).update(
+        state=WordImport.State.FAILED, finished_at=timezone.now(), message=str(message)[:500]
+    )
+
+
+def run_word_import(job_id):
+    """Check, convert, save and measure one uploaded Word file, once; the outcome is kept on the job."""
+    if not claim_import(job_id):
+        return None
+    job = WordImport.objects.select_related("article", "requested_by").get(pk=job_id)
+    try:
+        with tempfile.NamedTemporaryFile(suffix=".docx") as copy:
+            with job.file.open("rb") as source:
+                shutil.copyfileobj(source, copy, length=1024 * 1024)
+            copy.flush()
+            copy.seek(0)
+            check_office_file(copy, WORD_LIMITS)
+            _job_update(job_id, progress=25, stage="convert")
+            converted = run_limited("publications.wordimport:convert_docx_path", copy.name, limits=WORD_LIMITS)
+        _job_update(job_id, progress=60, stage="save")
+        summary = apply_converted(job, converted)
+        _job_update(job_id, progress=75, stage="measure")
+        estimate_length(job.article)
+    except OfficeFileRefused as error:
+        _fail_import(job_id, error)
+        return None
+    except TransitionError as error:
+        _fail_import(job_id, error)
+        return None
+    except Exception:
+        log.exception("Word conversion failed for article %s", job.article_id)
+        _fail_import(job_id, _("This Word file could not be read. Save it again as .docx and retry."))
+        return None
+    finally:
+        job.file.delete(save=False)
+        WordImport.objects.filter(pk=job_id).update(file="")
+    WordImport.objects.filter(pk=job_id, state=WordImport.State.RUNNING).update(
+        state=WordImport.State.DONE, progress=100, stage="", finished_at=timezone.now(), summary=summary
+    )
+    return summary
+
+
+def apply_converted(job, converted):
+    """Put a converted Word file into the article: parts, title, authors; returns what the author is told."""
+    article = job.article
+    fields = {name: html for name, html in converted["sections"].items() if name in BODY_FIELDS}
+    for name in ("abstract", "keywords", "references", "title"):
+        if converted.get(name):
+            fields[name] = converted[name][: Article._meta.get_field(name).max_length or None]
+    authors = None
+    if converted.get("authors"):
+        authors = [
+            {
+                "full_name": a["full_name"][:200],
+                "position": a.get("position", "")[:200],
+                "institution_name": a.get("institution_name", "")[:300],
+                # An author without an institution named in the file is taken to be from the article's.
+                "institution": None if a.get("institution_name") else article.institution,
+            }
+            for a in converted["authors"][:12]
+        ]
+    save_article(
+        article, by=job.requested_by, fields=fields, authors=authors, source_file_name=job.file_name, measure=False
+    )
+    warnings = []
+    if converted.get("unrecognised"):
+        warnings.append(
+            _("Some text came before any of the required headings and was put in the introduction. Check it.")
+        )
+    missing = [name for name in BODY_FIELDS if name not in converted.get("found", [])]
+    if missing:
+        labels = [str(Article._meta.get_field(name).verbose_name) for name in missing]
+        warnings.append(_("These headings were not found: %(parts)s.") % {"parts": ", ".join(labels)})
+    return {
+        "title": fields.get("title", ""),
+        "authors": [a["full_name"] for a in authors or []],
+        "warnings": warnings,
+    }
+
+
+def expire_stale_imports(queryset=None):
+    """Mark failed the jobs that never started or whose worker died, with a Russian reason; returns how many."""
+    now = timezone.now()
+    queryset = WordImport.objects.all() if queryset is None else queryset
+    lost = queryset.filter(state=WordImport.State.QUEUED, created_at__lt=now - IMPORT_QUEUE_PATIENCE).update(
+        state=WordImport.State.FAILED,
+        finished_at=now,
+        message=_(
+            "The conversion did not start: the server is busy or its worker is down. Upload the file again later."
+        ),
+    )
+    dead = queryset.filter(state=WordImport.State.RUNNING, started_at__lt=now - IMPORT_RUN_PATIENCE).update(
+        state=WordImport.State.FAILED,
+        finished_at=now,
+        message=_("The conversion was interrupted. Upload the file again."),
+    )
+    return lost + dead
 
 
 def missing_parts(article):
@@ -214,6 +437,11 @@ def submit_article(article, *, by, now=None):
     missing = missing_parts(article)
     if missing:
         raise TransitionError(_("Fill in before submitting: %(parts)s.") % {"parts": ", ".join(missing)})
+    article.refresh_from_db()
+    if refusal := length_refusal(article):
+        if not article.length_is_current:
+            request_estimate(article)  # a measurement lost on its way is asked for again
+        raise TransitionError(refusal)
     if article.state == S.REVISIONS_REQUESTED:
         to = S.RESUBMITTED
         title = _("An article is revised: «%(title)s»")

@@ -16,6 +16,8 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
     path("articles/<int:pk>/edit/", views.article_edit, name="article_edit"),
     path("articles/<int:pk>/upload/", views.article_upload, name="article_upload"),
+    path("articles/<int:pk>/upload/<int:job_pk>/", views.word_import, name="word_import"),
+    path("articles/<int:pk>/length/", views.article_length, name="article_length"),
     path("articles/<int:pk>/submit/", views.article_submit, name="article_submit"),
     path("articles/<int:pk>/withdraw/", views.article_withdraw, name="article_withdraw"),
     # Editors
@@ -27,6 +29,7 @@ urlpatterns = [
     path("desk/<int:pk>/front-matter/", views.front_matter, name="front_matter"),
     path("desk/<int:pk>/status/", views.collection_status, name="collection_status"),
     path("desk/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("desk/<int:pk>/length-exception/", views.length_exception, name="length_exception"),
     path("desk/<int:pk>/order/", views.ordering, name="ordering"),
     path("desk/<int:pk>/sections/", views.section_add, name="section_add"),
     path("desk/<int:pk>/sections/<int:section_pk>/delete/", views.section_delete, name="section_delete"),

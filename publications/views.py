@@ -23,15 +23,15 @@ from .forms import (
     AuthorFormSet,
     CollectionForm,
     FrontMatterForm,
+    LengthExceptionForm,
     NewArticleForm,
     ReopenForm,
     ReviewForm,
     SectionForm,
     WordUploadForm,
 )
-from .models import Article, ArticleAuthor, BookBuild, Collection, Series
+from .models import Article, ArticleAuthor, BookBuild, Collection, Series, WordImport
 from .models.article import MAX_PAGES, MIN_PAGES
-from .wordimport import convert_docx
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,13 @@ def _visible_article(request, pk):
 
 
 def _length_message(request, article):
-    if article.length_warning:
+    article.refresh_from_db(fields=["page_length", "length_version", "content_version"])
+    if article.length_out_of_range:
+        low, high = article.page_limits
         messages.warning(
             request,
-            _("The article takes about %(pages)d pages in the book; the call asks for %(min)d–%(max)d.")
-            % {"pages": article.estimated_pages, "min": MIN_PAGES, "max": MAX_PAGES},
+            _("The article takes %(length)s in the book; the call asks for %(min)d–%(max)d.")
+            % {"length": article.length_display, "min": low, "max": high},
         )
 
 
@@ -165,6 +167,7 @@ def _detail_context(request, article, review_form=None):
         "can_take": article.state in {Article.State.SUBMITTED, Article.State.RESUBMITTED},
         "min_pages": MIN_PAGES,
         "max_pages": MAX_PAGES,
+        "length_refusal": services.length_refusal(article) if article.is_editable else "",
     }
 
 
@@ -235,32 +238,42 @@ def article_upload(request, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            converted = convert_docx(upload)
-        except Exception:  # a damaged .docx: mammoth and its zip/XML readers raise many kinds
-            log.exception("Word conversion failed for article %s", article.pk)
-            form.add_error("file", _("This Word file could not be read. Save it again as .docx and retry."))
+            # Only kept and queued here: the checks and the conversion run in the background.
+            job = services.start_word_import(article, by=request.user, upload=upload)
+        except TransitionError as error:
+            form.add_error(None, str(error))
         else:
-            fields = dict(converted.sections)
-            for name in ("abstract", "keywords", "references", "title"):
-                value = getattr(converted, name)
-                if value:
-                    fields[name] = value
-            services.save_article(article, by=request.user, fields=fields, source_file_name=upload.name)
-            if converted.unrecognised:
-                messages.warning(
-                    request,
-                    _("Some text came before any of the required headings and was put in the introduction. Check it."),
-                )
-            missing = {"introduction", "course_of_work", "methods_and_findings", "results", "conclusions"} - set(
-                converted.found
-            )
-            if missing:
-                labels = [str(Article._meta.get_field(name).verbose_name) for name in sorted(missing)]
-                messages.warning(request, _("These headings were not found: %(parts)s.") % {"parts": ", ".join(labels)})
-            messages.success(request, _("The Word file is converted. Check the article and correct it if needed."))
-            _length_message(request, article)
-            return redirect("publications:article_edit", article.pk)
-    return render(request, "publications/article_upload.html", {"article": article, "form": form})
+            return redirect("publications:word_import", article.pk, job.pk)
+    return render(request, "publications/article_upload.html", {"article": article, "form": form, "job": None})
+
+
+@login_required
+def word_import(request, pk, job_pk):
+    """The upload's progress: the whole page, or (htmx polling) its progress block."""
+    article = _visible_article(request, pk)
+    require(request.user, "publications.open_article", article)
+    if article.institution_id not in request.user.coordinated_institution_ids:
+        raise Http404
+    job = get_object_or_404(article.word_imports.all(), pk=job_pk)
+    if not job.is_finished:
+        services.expire_stale_imports(WordImport.objects.filter(pk=job.pk))
+        job.refresh_from_db()
+    context = {"article": article, "job": job, "form": WordUploadForm()}
+    if request.htmx:
+        return render(request, "publications/_word_import.html", context)
+    return render(request, "publications/article_upload.html", context)
+
+
+@login_required
+def article_length(request, pk):
+    """The page estimate of the article (htmx polls it while the length is being measured)."""
+    article = _visible_article(request, pk)
+    require(request.user, "publications.open_article", article)
+    return render(
+        request,
+        "publications/_article_length.html",
+        {"article": article, "length_refusal": services.length_refusal(article) if article.is_editable else ""},
+    )
 
 
 @login_required
@@ -360,6 +373,12 @@ def collection_dashboard(request, pk):
             "collection": collection,
             "articles": articles,
             "reopen_form": ReopenForm(collection=collection),
+            "exception_form": LengthExceptionForm(collection=collection),
+            "min_pages": MIN_PAGES,
+            "max_pages": MAX_PAGES,
+            "exceptions": collection.articles.filter(length_exception_at__isnull=False)
+            .select_related("length_exception_by")
+            .order_by("-length_exception_at"),
             "reopenings": collection.reopenings.select_related("article", "user").order_by("-until"),
             "moves": [
                 (status, label)
@@ -425,6 +444,25 @@ def reopen(request, pk):
         else:
             messages.success(request, _("The deadline is reopened."))
             return redirect("publications:collection_dashboard", collection.pk)
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("publications:collection_dashboard", collection.pk)
+
+
+@login_required
+@require_POST
+def length_exception(request, pk):
+    collection = _managed_collection(request, pk)
+    form = LengthExceptionForm(request.POST, collection=collection)
+    if form.is_valid():
+        try:
+            services.allow_length_exception(
+                form.cleaned_data["article"], by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The article may be sent whatever its length; the author is told."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("publications:collection_dashboard", collection.pk)

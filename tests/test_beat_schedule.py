@@ -13,6 +13,8 @@ QUEUED_BY_ACTIONS = {
     "exports.run_export",
     "accounts.healthcheck",
     "publications.tasks.build_book",
+    "publications.convert_word",
+    "publications.estimate_length",
 }
 
 

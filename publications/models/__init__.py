@@ -1,6 +1,6 @@
 """Collections of articles: the call, the articles and their review, the book."""
 
-from .article import Article, ArticleAuthor, ArticleEvent, EditorComment, Reopening
+from .article import Article, ArticleAuthor, ArticleEvent, EditorComment, Reopening, WordImport
 from .book import ArticlePdf, BookBuild
 from .collection import Collection, CollectionEvent, CollectionSection, Series
 
@@ -16,4 +16,5 @@ __all__ = [
     "EditorComment",
     "Reopening",
     "Series",
+    "WordImport",
 ]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Institution
+from innovation_portal.files import PrivatePath
 from innovation_portal.workflow import StateChange, Workflow
 
 from .collection import Collection, CollectionSection
@@ -22,6 +25,8 @@ BODY_FIELDS = [name for name, _label in BODY_SECTIONS]
 # The length the call asks for, in pages of the book's own layout.
 MIN_PAGES = 4
 MAX_PAGES = 7
+# Longer than the estimate's own time limits (publications.tasks.estimate_length).
+LENGTH_PATIENCE = timedelta(minutes=5)
 
 
 class Article(models.Model):
@@ -115,6 +120,24 @@ class Article(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     estimated_pages = models.PositiveSmallIntegerField(_("estimated pages"), null=True, blank=True)
+    # The length on the book's layout to a tenth of a page («5,2 страницы»), measured in the
+    # background (publications.tasks.estimate_length) for the text of `length_version`;
+    # every save of the text bumps `content_version`, so a stale estimate is known as such.
+    page_length = models.DecimalField(_("length, pages"), max_digits=5, decimal_places=1, null=True, blank=True)
+    content_version = models.PositiveIntegerField(_("version of the text"), default=0)
+    length_version = models.PositiveIntegerField(_("version the length was measured for"), null=True, blank=True)
+    length_note = models.CharField(_("why the length is unknown"), max_length=300, blank=True)
+    # The editor may let an article outside the call's length rule be sent; who, when and why.
+    length_exception_reason = models.CharField(_("reason for the length exception"), max_length=300, blank=True)
+    length_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("length exception allowed by"),
+    )
+    length_exception_at = models.DateTimeField(_("length exception allowed"), null=True, blank=True)
     source_file_name = models.CharField(_("uploaded Word file"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -137,9 +160,43 @@ class Article(models.Model):
         return [(name, label, getattr(self, name)) for name, label in BODY_SECTIONS]
 
     @property
+    def page_limits(self):
+        """(min, max) pages: collections set no limits of their own, so the seed call's 4–7."""
+        return MIN_PAGES, MAX_PAGES
+
+    @property
+    def length_is_current(self):
+        return self.length_version is not None and self.length_version == self.content_version
+
+    @property
+    def length_is_lost(self):
+        """Not measured long after the last save: the estimate's message or worker was lost.
+
+        The page stops waiting and says so; sending the article asks for the estimate again.
+        """
+        return not self.length_is_current and self.updated_at < timezone.now() - LENGTH_PATIENCE
+
+    @property
+    def length_out_of_range(self):
+        """Measured for the current text and outside the limits."""
+        if not self.length_is_current or self.page_length is None:
+            return False
+        low, high = self.page_limits
+        return not (low <= self.page_length <= high)
+
+    @property
     def length_warning(self):
-        pages = self.estimated_pages
-        return pages is not None and not (MIN_PAGES <= pages <= MAX_PAGES)
+        return self.length_out_of_range
+
+    @property
+    def has_length_exception(self):
+        return self.length_exception_at is not None
+
+    @property
+    def length_display(self):
+        from publications.words import pages_phrase
+
+        return pages_phrase(self.page_length) if self.page_length is not None else ""
 
     @property
     def keyword_list(self):
@@ -264,3 +321,51 @@ class Reopening(models.Model):
 
     def __str__(self):
         return f"{self.article or self.user} → {self.until:%d.%m.%Y %H:%M}"
+
+
+class WordImport(models.Model):
+    """One Word file an author uploaded into an article, converted in the background.
+
+    publications.tasks.convert_word claims it (queued → running), checks and converts the
+    file in a limited child process (innovation_portal.safe_office), saves the article and
+    measures its length; the upload page polls `progress`. A job that never starts or whose
+    worker died is marked failed by `services.expire_stale_imports`, so no page waits forever.
+    """
+
+    district_path = "article__collection__district"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for its turn")
+        RUNNING = "running", _("converting")
+        DONE = "done", _("converted")
+        FAILED = "failed", _("not converted")
+
+    FINISHED = {State.DONE, State.FAILED}
+
+    article = models.ForeignKey(Article, models.CASCADE, related_name="word_imports", verbose_name=_("article"))
+    file = models.FileField(_("Word file"), upload_to=PrivatePath("publications/word"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    # What the conversion found: title, authors, warnings for the author.
+    summary = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Word upload")
+        verbose_name_plural = _("Word uploads")
+        ordering = ["article", "-created_at", "-pk"]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self):
+        return self.state in self.FINISHED

@@ -7,12 +7,14 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from publications.models import Article, BookBuild, Collection
+from tests.publications.factories import PARAGRAPH
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Смысловое чтение на уроках биологии: опыт лаборатории"
 SECTIONS = {
-    "introduction": "Проблема: обучающиеся не понимают прочитанный научный текст.",
+    # Long enough for the call's 4–7 pages (checked when the article is sent).
+    "introduction": "Проблема: обучающиеся не понимают прочитанный научный текст. " + " ".join([PARAGRAPH] * 34),
     "course_of_work": "Работа шла три года в пяти параллелях основной школы.",
     "methods_and_findings": "Мы применяли приёмы «инсерт» и «кластер» на каждом уроке.",
     "results": "Доля обучающихся, понимающих текст, выросла с 48 до 71 процента.",
@@ -38,6 +40,7 @@ def test_author_submits_an_article_and_the_editor_builds_the_book(demo, visit):
     article = Article.objects.get(collection=bulletin, title=TITLE)
     assert article.introduction == f"<p>{SECTIONS['introduction']}</p>"
     assert article.authors.count() == 1
+    assert article.length_is_current and 4 <= article.page_length <= 7, article.page_length
     page.get_by_role("button", name="Отправить редактору").click()
     expect(page.get_by_text("Статья отправлена редактору.")).to_be_visible()
     author.shot("article-submitted")

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -56,6 +57,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     methods_and_findings = factory.LazyFunction(lambda: paragraphs(2))
     results = factory.LazyFunction(lambda: paragraphs(2))
     conclusions = factory.LazyFunction(lambda: paragraphs(1))
+    # Measured and within the call's 4–7 pages unless a test says otherwise (laying out every
+    # factory article would cost seconds each); tests of the length rule measure for real.
+    estimated_pages = 5
+    page_length = Decimal("5.0")
+    length_version = 0
 
     @factory.post_generation
     def with_author(obj, create, extracted, **kwargs):

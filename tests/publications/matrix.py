@@ -1,7 +1,7 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from publications.models import Article, ArticlePdf, BookBuild, Collection
+from publications.models import Article, ArticlePdf, BookBuild, Collection, WordImport
 from tests.matrix import PUBLIC, Case, staff_only, statuses
 
 from .factories import SeriesFactory, article_for, collection_for
@@ -71,6 +71,14 @@ CASES = [
     ),
     Case("publications:article_edit", lambda w: url("article_edit", article(w).pk), OWN_AUTHOR),
     Case("publications:article_upload", lambda w: url("article_upload", article(w).pk), OWN_AUTHOR),
+    Case("publications:word_import", lambda w: url("word_import", *_word_import(w)), OWN_AUTHOR),
+    Case("publications:article_length", lambda w: url("article_length", article(w).pk), OWN_AUTHOR),
+    Case(
+        "publications:article_length",
+        lambda w: url("article_length", article(w, state=Article.State.SUBMITTED).pk),
+        ARTICLE_READERS,
+        label="submitted",
+    ),
     Case(
         "publications:article_submit",
         lambda w: url("article_submit", article(w).pk),
@@ -115,6 +123,13 @@ CASES = [
         method="post",
         data=lambda w: {"user": w.users.coordinator.pk, "until": "2099-01-01T10:00"},
     ),
+    Case(
+        "publications:length_exception",
+        lambda w: url("length_exception", editing(w).pk),
+        EDITORS_POST,
+        method="post",
+        data=lambda w: {"reason": "Практика с таблицами"},
+    ),
     Case("publications:ordering", lambda w: url("ordering", editing(w).pk), EDITORS),
     Case(
         "publications:section_add",
@@ -134,6 +149,12 @@ CASES = [
     Case("publications:build_status", lambda w: url("build_status", done_build(editing(w)).pk), EDITORS),
     Case("publications:build_download", lambda w: url("build_download", done_build(editing(w)).pk), EDITORS),
 ]
+
+
+def _word_import(world):
+    draft = article(world)
+    job = WordImport.objects.create(article=draft, file_name="статья.docx", state=WordImport.State.DONE)
+    return draft.pk, job.pk
 
 
 def _section(world):

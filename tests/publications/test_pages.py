@@ -10,7 +10,6 @@ from publications import selectors, services
 from publications.models import Article, ArticleAuthor, ArticlePdf, BookBuild, Collection
 
 from .factories import ArticleFactory, SeriesFactory, article_for, collection_for
-from .test_wordimport import make_docx
 
 S = Article.State
 
@@ -157,18 +156,30 @@ def article_data(world, **overrides):
     return data
 
 
-def test_saving_the_article_sanitises_it_and_warns_about_its_length(login, world):
+def test_saving_the_article_sanitises_it_and_measures_its_length_after_the_request(
+    login, world, django_capture_on_commit_callbacks
+):
     article = article_for(world)
     client = login(world.users.coordinator)
-    response = client.post(reverse("publications:article_edit", args=[article.pk]), article_data(world), follow=True)
+    with django_capture_on_commit_callbacks() as measuring:
+        response = client.post(
+            reverse("publications:article_edit", args=[article.pk]), article_data(world), follow=True
+        )
     article.refresh_from_db()
     assert article.title == "Новое название статьи"
     assert "<script" not in article.introduction and "onclick" not in article.introduction
     assert "<b>важно</b>" in article.introduction
     assert [a.full_name for a in article.authors.all()] == ["Васильева Елена Игоревна", "Иванов Пётр"]
     assert article.authors.get(order=2).affiliation == "СПб АППО"
-    assert article.estimated_pages == 1
-    assert "4–7" in response.content.decode()
+    # The request only queued the estimate: the page says the pages are being counted.
+    assert not article.length_is_current
+    assert "считаем страницы" in response.content.decode()
+    for callback in measuring:
+        callback()
+    article.refresh_from_db()
+    assert article.length_is_current and article.estimated_pages == 1
+    page = client.get(reverse("publications:article_detail", args=[article.pk])).content.decode()
+    assert f"{article.length_display} в сборнике" in page and "требуется 4–7" in page
 
 
 def test_a_form_with_an_error_keeps_what_was_typed(login, world):
@@ -183,22 +194,6 @@ def test_a_form_with_an_error_keeps_what_was_typed(login, world):
     assert "Иванов Пётр" in page and ("institution" in page)
     article.refresh_from_db()
     assert article.title != "Новое название статьи"
-
-
-def test_word_upload_fills_the_parts_and_tells_about_the_preamble(login, world):
-    article = article_for(world, introduction="", course_of_work="")
-    client = login(world.users.coordinator)
-    response = client.post(
-        reverse("publications:article_upload", args=[article.pk]), {"file": make_docx()}, follow=True
-    )
-    article.refresh_from_db()
-    assert "Проблема смыслового чтения" in article.introduction
-    assert "<img" in article.methods_and_findings
-    assert article.source_file_name == "статья.docx"
-    assert article.estimated_pages is not None
-    assert response.redirect_chain[-1][0] == reverse("publications:article_edit", args=[article.pk])
-    messages = [str(m) for m in response.context["messages"]]
-    assert len(messages) >= 2
 
 
 def test_a_file_that_is_not_word_is_refused(login, world):
