@@ -120,7 +120,10 @@ class CallAdmin(DistrictScopedAdmin):
                 ]
             },
         ),
-        (_("Expertise"), {"fields": ["reviews_hidden_until_submitted", "blind", "aggregation", "disagreement_threshold"]}),
+        (
+            _("Expertise"),
+            {"fields": ["reviews_hidden_until_submitted", "blind", "aggregation", "disagreement_threshold"]},
+        ),
     ]
 
     def save_formset(self, request, form, formset, change):
