@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -340,7 +339,7 @@ def is_duplicate(manual, automatic):
     """
     if manual.indicator_id != automatic.indicator_id:
         return False
-    link, source = (manual.link or "").rstrip("/"), (automatic.source_url or automatic.link or "").rstrip("/")
+    link, source = (manual.link or "").rstrip("/"), (automatic.source_url or "").rstrip("/")
     if link and source and (link == source or link.endswith(source)):
         return True
     mine, theirs = _words(manual.title), _words(automatic.title)
@@ -352,7 +351,7 @@ def is_duplicate(manual, automatic):
 
 def portal_duplicates(card, entries=None):
     """{manual entry id: the portal's entry it duplicates} on one card."""
-    entries = list(card.entries.all()) if entries is None else entries
+    entries = list(card.entries.all()) if entries is None else entries  # card may be None with entries
     automatic = [e for e in entries if e.automatic]
     found = {}
     for entry in entries:
@@ -521,14 +520,18 @@ def compute(campaign):
     indicators = list(campaign.indicators.all())
     cards = list(campaign.cards.select_related("institution"))
     raw = defaultdict(Decimal)
-    counted = (
-        RatingEntry.objects.filter(card__campaign=campaign, verification__in=RatingEntry.COUNTED)
-        .values_list("card_id", "indicator_id")
-        .annotate(total=Sum("points"))
-        .order_by()
+    counted = RatingEntry.objects.filter(card__campaign=campaign, verification__in=RatingEntry.COUNTED).only(
+        "card_id", "indicator_id", "automatic", "title", "date", "link", "source_url", "points"
     )
-    for card_id, indicator_id, total in counted:
-        raw[card_id, indicator_id] = total or Decimal(0)
+    by_card = defaultdict(list)
+    for entry in counted:
+        by_card[entry.card_id].append(entry)
+    for card_id, entries in by_card.items():
+        # A hand-made copy of what the portal counts (accepted before the portal knew it) counts once.
+        copies = portal_duplicates(None, entries)
+        for entry in entries:
+            if entry.pk not in copies:
+                raw[card_id, entry.indicator_id] += entry.points or Decimal(0)
     previous = previous_campaign(campaign)
     before = {}
     if previous is not None:

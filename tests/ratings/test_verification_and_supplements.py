@@ -275,3 +275,24 @@ def test_a_shared_event_appears_on_each_participating_schools_card(world, login)
     # Refreshing the automatic data leaves the methodist's event alone.
     services.sync_automatic_entries(campaign)
     assert RatingEntry.objects.filter(shared_event=event).count() == 2
+
+
+def test_a_hand_entry_the_portal_learns_later_counts_once(world):
+    campaign = CampaignFactory(district=world.district)
+    talks = IndicatorFactory(campaign=campaign, code="district_conferences", source="conference_talks", points=1, cap=3)
+    card = CardFactory(campaign=campaign, institution=world.institution, state=State.VERIFIED)
+    # Accepted by hand first; then the portal's own record of the same talk appears.
+    EntryFactory(
+        card=card, indicator=talks, title="Читательская грамотность в 5-х классах", verification=V.ACCEPTED, points=1
+    )
+    EntryFactory(
+        card=card,
+        indicator=talks,
+        automatic=True,
+        source_ref="talk:9",
+        title="Инновационные процессы: Читательская грамотность в 5-х классах",
+        verification=V.ACCEPTED,
+        points=1,
+    )
+    EntryFactory(card=card, indicator=talks, title="Доклад на НПК Кировского района", verification=V.ACCEPTED, points=1)
+    assert services.compute(campaign)[0].points["district_conferences"] == 2.0
