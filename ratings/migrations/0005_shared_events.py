@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_move_notifications_and_exports'),
+        ('accounts', '0001_initial'),
         ('ratings', '0004_entry_may_count_again'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
