@@ -6,9 +6,9 @@ totals, as the call says; the spread is the distance between the highest and the
 expert total, and experts disagree when it exceeds the call's threshold. The standard
 deviation is the sample one (n − 1, Excel's СТАНДОТКЛОН), so it needs two reviews.
 
-An application is *complete* when every expert still asked has handed in a review; only
-complete ones are ranked, unless the methodist has closed the expertise, when every
-application with at least one review is ranked on what it has.
+An application is *complete* when every expert still asked has handed in a review; one in
+expertise that is not complete waits apart, unranked, until it is or the methodist closes
+the expertise, when every application is ranked on the reviews it has.
 """
 
 from dataclasses import dataclass
@@ -45,6 +45,7 @@ class Row:
     rank: int | None = None
     std: Decimal | None = None
     expected: int = 0  # reviews owed: the experts asked (not declined) or already counted
+    waiting: bool | None = None  # still waiting for reviews (None: whenever not complete)
 
     @property
     def counted(self):
@@ -87,9 +88,14 @@ def rank(rows):
     return ordered
 
 
+def is_waiting(row):
+    return (not row.complete) if row.waiting is None else row.waiting
+
+
 def split(rows, closed=False):
-    """(ranked, apart): complete rows ranked; the rest apart, by how far they are, unless closed."""
-    ranked = [r for r in rows if (r.counted if closed else r.complete)]
+    """(ranked, apart): rows still waiting for reviews apart (by how far they are), the rest
+    ranked (unscored ones last, without a place); once closed, nothing waits."""
+    ranked = [r for r in rows if closed or not is_waiting(r)]
     keys = {id(r) for r in ranked}
     apart = sorted((r for r in rows if id(r) not in keys), key=lambda r: (-r.counted, -(r.total or 0)))
     for row in apart:

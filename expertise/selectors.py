@@ -219,6 +219,8 @@ def _results(call, criteria, applications, today, closure=None):
         row.criteria_values = [row.per_criterion[c.pk] for c in criteria]
         row.recommendations = [r.get_recommendation_display() for r in reviews if r.recommendation]
         row.paper = sum(1 for r in reviews if r.entered_by_id)
+        # A decided application waits for nothing, whatever its reviews.
+        row.waiting = application.state in Application.IN_EXPERTISE and not row.complete
         rows.append(row)
     overdue.sort(key=lambda a: (a.due_date, a.pk))
     ranked, apart = results.split(rows, closed=closure is not None)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from applications.models import Call, Criterion
+from applications.models import Application, Call, Criterion
 from expertise import results, selectors, services
 from expertise.models import ExpertiseClosure
 from tests.factories import InstitutionFactory
@@ -197,3 +197,12 @@ def test_the_expertise_end_is_a_date_the_methodist_sets(world, login):
         end,
     )
     assert call.aggregation == Call.Aggregation.MEDIAN
+
+
+def test_a_decided_application_waits_for_no_review(world):
+    call = _call(world)
+    decided = application_in_expertise(world, call=call, state=Application.State.AWARDED)
+    waiting = application_in_expertise(world, call=call, institution=InstitutionFactory(district=world.district))
+    found = selectors.call_results(call)
+    assert [(r.application.pk, r.rank) for r in found.rows] == [(decided.pk, None)]
+    assert [r.application.pk for r in found.incomplete] == [waiting.pk]
