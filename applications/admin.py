@@ -138,7 +138,10 @@ class CallAdmin(DistrictScopedAdmin):
                 ]
             },
         ),
-        (_("Expertise"), {"fields": ["reviews_hidden_until_submitted", "blind", "disagreement_threshold"]}),
+        (
+            _("Expertise"),
+            {"fields": ["reviews_hidden_until_submitted", "blind", "aggregation", "disagreement_threshold"]},
+        ),
     ]
 
     def save_model(self, request, obj, form, change):

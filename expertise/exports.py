@@ -23,9 +23,9 @@ def results_xlsx(results):
             _("%(criterion)s: mean") % {"criterion": criterion.name},
             _("%(criterion)s: median") % {"criterion": criterion.name},
         ]
-    headers += [_("Spread"), _("Experts disagree"), _("Recommendations")]
+    headers += [_("Spread"), _("Std. deviation"), _("Experts disagree"), _("Recommendations"), _("Not ranked yet")]
     rows = []
-    for row in results.rows:
+    for row in results.all_rows:
         cells = [
             row.rank,
             row.application.institution.short_name,
@@ -36,7 +36,15 @@ def results_xlsx(results):
         ]
         for mean, median in row.criteria_values:
             cells += [_num(mean), _num(median)]
-        cells += [_num(row.spread), _("yes") if row.disagreement else "", "; ".join(row.recommendations)]
+        cells += [
+            _num(row.spread),
+            _num(row.std),
+            _("yes") if row.disagreement else "",
+            "; ".join(row.recommendations),
+            ""
+            if row.rank
+            else _("reviews: %(done)d of %(expected)d") % {"done": row.counted, "expected": row.expected},
+        ]
         rows.append(cells)
     ranking = Sheet(_("Ranking"), headers, rows, widths=18)
 
@@ -46,11 +54,11 @@ def results_xlsx(results):
             _("%(criterion)s: score") % {"criterion": criterion.name},
             _("%(criterion)s: comment") % {"criterion": criterion.name},
         ]
-    headers += [_("Overall comment"), _("Recommendation")]
+    headers += [_("Overall comment"), _("Recommendation"), _("Entered from a paper sheet by")]
     lines = []
 
     weights = {c.pk: c.weight for c in criteria}
-    for row in results.rows:
+    for row in results.all_rows:
         for assignment in row.application.assignments.all():
             review = getattr(assignment, "review", None)
             if review is None:
@@ -67,7 +75,11 @@ def results_xlsx(results):
             for criterion in criteria:
                 score = scores.get(criterion.pk)
                 cells += [score.value if score else None, score.comment if score else ""]
-            cells += [review.overall_comment, review.get_recommendation_display()]
+            cells += [
+                review.overall_comment,
+                review.get_recommendation_display(),
+                review.entered_by.full_name if review.entered_by_id else "",
+            ]
             lines.append(cells)
     return xlsx([ranking, Sheet(_("Reviews"), headers, lines, widths=24)])
 

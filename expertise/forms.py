@@ -155,8 +155,31 @@ class CsvForm(forms.Form):
 class CallSettingsForm(forms.ModelForm):
     class Meta:
         model = Call
-        fields = ["reviews_hidden_until_submitted", "blind", "disagreement_threshold", "expertise_ends"]
+        fields = ["reviews_hidden_until_submitted", "blind", "aggregation", "disagreement_threshold", "expertise_ends"]
         widgets = {"expertise_ends": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ReopenForm(forms.Form):
+    """A methodist reopens a declined assignment or a submitted review: why, and by when."""
+
+    reason = forms.CharField(
+        label=_("Reason (the expert reads it)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_date = forms.DateField(label=_("New due date"), **DATE)
+
+    def clean_due_date(self):
+        day = self.cleaned_data["due_date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("Give a due date that is not in the past."))
+        return day
+
+
+class CloseExpertiseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the expertise is closed before every review is in"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PresentationForm(forms.Form):

@@ -10,7 +10,7 @@ from applications.models import Application, Call, Criterion
 from innovation_portal import boundary
 
 from . import results
-from .models import AgendaItem, Assignment, CouncilMeeting, Presentation, Review, Score
+from .models import AgendaItem, Assignment, CouncilMeeting, ExpertiseClosure, Presentation, Review, Score
 
 Role = RoleAssignment.Role
 READERS = (Role.METHODIST, Role.DISTRICT_OFFICE)
@@ -125,20 +125,29 @@ def call_applications(call):
 class Results:
     call: Call
     criteria: list
-    rows: list
+    rows: list  # ranked: complete applications (every application with a review once closed)
     assigned: int = 0
     done: int = 0
     overdue: list = field(default_factory=list)
+    incomplete: list = field(default_factory=list)  # shown apart, unranked
+    closure: ExpertiseClosure | None = None
 
     @property
     def flagged(self):
-        return [row for row in self.rows if row.disagreement]
+        return [row for row in self.all_rows if row.disagreement]
+
+    @property
+    def all_rows(self):
+        return self.rows + self.incomplete
+
+    def row_of(self, application_id):
+        return next((row for row in self.all_rows if row.key == application_id), None)
 
 
 def _scores_prefetch():
     return Prefetch(
         "assignments",
-        queryset=Assignment.objects.select_related("expert", "review")
+        queryset=Assignment.objects.select_related("expert", "review", "review__entered_by")
         .prefetch_related(Prefetch("review__scores", queryset=Score.objects.all()))
         .order_by("pk"),
     )
@@ -159,25 +168,41 @@ def calls_results(calls, today=None):
     for criterion in Criterion.objects.filter(call_id__in=calls).order_by("call_id", "order", "pk"):
         criteria_of[criterion.call_id].append(criterion)
     applications_of = {pk: [] for pk in calls}
+    # The closure of the expertise comes with the applications' call (a reverse one-to-one): no
+    # query of its own; a call with no application in expertise has nothing to rank anyway.
     applications = (
         Application.objects.filter(call_id__in=calls, state__in=REVIEWED_STATES)
-        .select_related("institution")
+        .select_related("institution", "call__expertise_closure__closed_by")
         .prefetch_related(_scores_prefetch())
     )
+    closures = {}
     for application in applications:
         applications_of[application.call_id].append(application)
-    return {pk: _results(call, criteria_of[pk], applications_of[pk], today) for pk, call in calls.items()}
+        closure = _closure_of(application.call)
+        if closure is not None:
+            closures[application.call_id] = closure
+    return {
+        pk: _results(call, criteria_of[pk], applications_of[pk], today, closures.get(pk)) for pk, call in calls.items()
+    }
 
 
-def _results(call, criteria, applications, today):
+def _closure_of(call):
+    try:
+        return call.expertise_closure
+    except ExpertiseClosure.DoesNotExist:
+        return None
+
+
+def _results(call, criteria, applications, today, closure=None):
     weights = {c.pk: c.weight for c in criteria}
     rows, assigned, done, overdue = [], 0, 0, []
     for application in applications:
         application.call = call
-        reviews = []
+        reviews, expected = [], 0
         for assignment in application.assignments.all():
             if assignment.state in Assignment.ACTIVE:
                 assigned += 1
+                expected += 1
             if assignment.state == Assignment.State.COMPLETED:
                 done += 1
             if assignment.state in Assignment.OPEN and assignment.due_date < today:
@@ -186,20 +211,26 @@ def _results(call, criteria, applications, today):
             if review is not None and review.is_counted:
                 reviews.append(review)
         score_maps = [{s.criterion_id: s.value for s in r.scores.all() if s.value is not None} for r in reviews]
-        row = results.row_for(application.pk, weights, score_maps, call.disagreement_threshold)
+        row = results.row_for(
+            application.pk, weights, score_maps, call.disagreement_threshold, call.aggregation, expected
+        )
         row.application = application
         row.reviews = reviews
         row.criteria_values = [row.per_criterion[c.pk] for c in criteria]
         row.recommendations = [r.get_recommendation_display() for r in reviews if r.recommendation]
+        row.paper = sum(1 for r in reviews if r.entered_by_id)
+        # A decided application waits for nothing, whatever its reviews.
+        row.waiting = application.state in Application.IN_EXPERTISE and not row.complete
         rows.append(row)
     overdue.sort(key=lambda a: (a.due_date, a.pk))
-    return Results(call, criteria, results.rank(rows), assigned, done, overdue)
+    ranked, apart = results.split(rows, closed=closure is not None)
+    return Results(call, criteria, ranked, assigned, done, overdue, apart, closure)
 
 
 def application_reviews(application):
     """Every assignment of an application with its review and scores (conclusion, full view)."""
     return list(
-        application.assignments.select_related("expert", "review")
+        application.assignments.select_related("expert", "review", "review__entered_by")
         .prefetch_related(Prefetch("review__scores", queryset=Score.objects.select_related("criterion")))
         .order_by("pk")
     )
@@ -249,6 +280,6 @@ def agenda_results(items):
     calls = {item.application.call_id: item.application.call for item in items if item.application_id}
     found = {}
     for outcome in calls_results(calls.values()).values():
-        for row in outcome.rows:
+        for row in outcome.all_rows:
             found[row.key] = row
     return found

@@ -34,6 +34,7 @@ from .models import (
     ConflictDeclaration,
     CouncilMeeting,
     CouncilMeetingEvent,
+    ExpertiseClosure,
     ExpertProfile,
     Presentation,
     Review,
@@ -503,6 +504,11 @@ def edit_refusal(assignment, today=None):
     review = getattr(assignment, "review", None)
     if review is not None and review.state == RState.FROZEN:
         return _("This review is closed.")
+    closure = ExpertiseClosure.objects.filter(call_id=call.pk).first()
+    if closure is not None:
+        return _(
+            "The methodology centre closed the expertise of this call on %s: reviews can no longer be changed."
+        ) % (date_format(timezone.localtime(closure.closed_at), "j E Y"))
     return None
 
 
@@ -517,11 +523,12 @@ def missing_for_submit(criteria, scores, recommendation):
 
 
 @transaction.atomic
-def save_review(assignment, *, by, scores, overall_comment="", recommendation="", today=None):
+def save_review(assignment, *, by, scores, overall_comment="", recommendation="", today=None, paper=False):
     """Save what the expert typed: `scores` is {criterion_id: (value or None, comment)}.
 
     Refused after the call's expertise closes or once the council has decided. A submitted
-    review stays editable until then but must stay complete.
+    review stays editable until then but must stay complete. `paper`: a methodist (`by`)
+    types the expert's paper score sheet in; the review remembers who entered it.
     """
     assignment = Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
     refusal = edit_refusal(assignment, today)
@@ -544,7 +551,11 @@ def save_review(assignment, *, by, scores, overall_comment="", recommendation=""
             raise TransitionError(_("A submitted review must stay complete. Missing: %s.") % "; ".join(missing))
     review.overall_comment = overall_comment
     review.recommendation = recommendation
-    review.save(update_fields=["overall_comment", "recommendation", "updated_at"])
+    fields = ["overall_comment", "recommendation", "updated_at"]
+    if paper:
+        review.entered_by = by
+        fields.append("entered_by")
+    review.save(update_fields=fields)
     existing = {s.criterion_id: s for s in review.scores.all()}
     for criterion in criteria:
         value, comment = scores.get(criterion.pk, (None, ""))
@@ -555,12 +566,39 @@ def save_review(assignment, *, by, scores, overall_comment="", recommendation=""
             score.value, score.comment = value, comment
             score.save(update_fields=["value", "comment"])
     if assignment.state == AState.ASSIGNED:
-        set_assignment_state(assignment, AState.ACCEPTED, by=by)
+        set_assignment_state(assignment, AState.ACCEPTED, by=by, reason=paper_reason() if paper else "")
+    return review
+
+
+def paper_reason():
+    return _("Entered by the methodology centre from the expert's paper score sheet.")
+
+
+@transaction.atomic
+def enter_paper_review(assignment, *, by, scores, overall_comment="", recommendation="", today=None):
+    """A methodist types in the score sheet an expert filled on paper and hands it in for them.
+
+    The review counts as the expert's; it and its history record that the methodist entered
+    it. Refused as the expert's own review would be (declined, closed, decided), and when
+    the sheet is incomplete: then nothing is saved (the page keeps what was typed).
+    """
+    review = save_review(
+        assignment,
+        by=by,
+        scores=scores,
+        overall_comment=overall_comment,
+        recommendation=recommendation,
+        today=today,
+        paper=True,
+    )
+    if review.state == RState.DRAFT:
+        submit_review(assignment, by=by, today=today, reason=paper_reason())
+        review.refresh_from_db()
     return review
 
 
 @transaction.atomic
-def submit_review(assignment, *, by, today=None):
+def submit_review(assignment, *, by, today=None, reason=""):
     """Hand in the saved review: complete or refused with what is missing. Completes the assignment."""
     assignment = Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
     refusal = edit_refusal(assignment, today)
@@ -576,9 +614,82 @@ def submit_review(assignment, *, by, today=None):
     missing = missing_for_submit(criteria, scores, review.recommendation)
     if missing:
         raise TransitionError(_("The review cannot be submitted yet. Missing: %s.") % "; ".join(missing))
-    set_review_state(review, RState.SUBMITTED, by=by, updates={"submitted_at": timezone.now()})
-    set_assignment_state(assignment, AState.COMPLETED, by=by)
+    set_review_state(review, RState.SUBMITTED, by=by, reason=reason, updates={"submitted_at": timezone.now()})
+    set_assignment_state(assignment, AState.COMPLETED, by=by, reason=reason)
     return review
+
+
+@transaction.atomic
+def reopen_assignment(assignment, *, by, reason, due_date, today=None):
+    """A methodist reopens a declined assignment or a submitted review, with a reason.
+
+    Declined: the expert is asked again (→ assigned; the conflict rule is checked again, a
+    declared conflict is never reopened). Submitted: the review goes back to a draft and the
+    assignment back in progress, so it no longer counts until the expert submits it again.
+    The expert is told the reason and the new due date.
+    """
+    today = today or timezone.localdate()
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("application__call", "application__institution", "expert")
+        .get(pk=assignment.pk)
+    )
+    application = assignment.application
+    call = application.call
+    if not reason.strip():
+        raise TransitionError(_("Write the reason: the expert will read it."))
+    if due_date is None or due_date < today:
+        raise TransitionError(_("Give a due date that is not in the past."))
+    if assignment.state not in Assignment.REOPENABLE:
+        raise TransitionError(_("Only a declined assignment or a submitted review can be reopened."))
+    if application.state not in Application.IN_EXPERTISE:
+        raise TransitionError(_("The council has decided on this application: the review is closed."))
+    if call.expertise_ends and today > call.expertise_ends:
+        raise TransitionError(
+            _("The expertise of this call ended on %s: move its end date first.")
+            % date_format(call.expertise_ends, "j E Y")
+        )
+    if ExpertiseClosure.objects.filter(call_id=call.pk).exists():
+        raise TransitionError(_("The expertise of this call is closed."))
+    if assignment.state == AState.DECLINED:
+        refusal = conflict_refusal(assignment.expert, application)
+        if refusal:
+            raise TransitionError(refusal)
+        set_assignment_state(
+            assignment, AState.ASSIGNED, by=by, reason=reason, updates={"decline_reason": "", "due_date": due_date}
+        )
+    else:
+        review = Review.objects.select_for_update().get(assignment=assignment)
+        if review.state != RState.SUBMITTED:
+            raise TransitionError(_("This review is closed."))
+        set_review_state(review, RState.DRAFT, by=by, reason=reason, updates={"submitted_at": None})
+        set_assignment_state(assignment, AState.ACCEPTED, by=by, reason=reason, updates={"due_date": due_date})
+    notify(
+        [assignment.expert],
+        kind="expertise_reopened",
+        obj=assignment,
+        title=_("The methodology centre asks you to review again: %s") % call,
+        body=_("%(institution)s. Reason: %(reason)s\nNew due date: %(due)s.")
+        % {
+            "institution": _("application No. %d") % application.pk if call.blind else application.institution,
+            "reason": reason.strip(),
+            "due": date_format(due_date, "j E Y"),
+        },
+        url=reverse("expertise:review", args=[assignment.pk]),
+    )
+    return assignment
+
+
+@transaction.atomic
+def close_expertise(call, *, by, reason):
+    """The methodist closes the call's content expertise: incomplete applications are ranked on
+    the reviews they have, and reviews can no longer be changed. Recorded with who, when, why."""
+    if not reason.strip():
+        raise TransitionError(_("Write why the expertise is closed before every review is in."))
+    closure, created = ExpertiseClosure.objects.get_or_create(call=call, defaults={"closed_by": by, "reason": reason})
+    if not created:
+        raise TransitionError(_("The expertise of this call is already closed."))
+    return closure
 
 
 @transaction.atomic

@@ -21,10 +21,13 @@ urlpatterns = [
     path("calls/<int:pk>/assign/csv/", manage.assign_csv, name="assign_csv"),
     path("calls/<int:pk>/settings/", manage.call_settings, name="call_settings"),
     path("calls/<int:pk>/results/", manage.results, name="results"),
+    path("calls/<int:pk>/close/", manage.close_expertise, name="close_expertise"),
     path("calls/<int:pk>/results.xlsx", manage.results_xlsx, name="results_xlsx"),
     path("calls/<int:pk>/presentations/", manage.presentations, name="presentations"),
     path("presentations/<int:pk>/delete/", manage.presentation_delete, name="presentation_delete"),
     path("assignments/<int:pk>/delete/", manage.unassign, name="unassign"),
+    path("assignments/<int:pk>/paper/", manage.paper_review, name="paper_review"),
+    path("assignments/<int:pk>/reopen/", manage.reopen, name="reopen"),
     path("applications/<int:pk>/", manage.application, name="application"),
     path("applications/<int:pk>/conclusion.pdf", manage.conclusion, name="conclusion"),
     # Councils.

@@ -1,14 +1,27 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rules.contrib.admin import ObjectPermissionsStackedInline
 
 from innovation_portal.admin import AuditAdmin, DistrictScopedAdmin, ScopedChoicesMixin
+from innovation_portal.workflow import TransitionError
 
 from . import services, sources
-from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry, RatingHistory, RatingResult
+from .models import (
+    Indicator,
+    InterviewSlot,
+    RatingCampaign,
+    RatingCard,
+    RatingEntry,
+    RatingHistory,
+    RatingResult,
+    SharedEvent,
+)
 
 
 class IndicatorForm(forms.ModelForm):
@@ -39,7 +52,7 @@ class RatingCampaignAdmin(DistrictScopedAdmin):
     list_filter = ("district", "status")
     readonly_fields = ("status", "published_at", "computed_at")
     inlines = [IndicatorInline]
-    actions = ["copy_from_previous"]
+    actions = ["copy_from_previous", "copy_from_district"]
     fieldsets = (
         (None, {"fields": ("district", "academic_year", "title", "status", "separate_groups")}),
         (
@@ -79,6 +92,131 @@ class RatingCampaignAdmin(DistrictScopedAdmin):
                 )
                 % {"campaign": campaign, "count": count},
             )
+
+    @admin.action(description=_("Copy the indicators of another district's campaign"))
+    def copy_from_district(self, request, queryset):
+        """A new district starts from another district's indicators: choose the campaign on the next page."""
+        campaign = queryset.first()
+        if campaign is None or not request.user.has_perm("ratings.change_ratingcampaign", campaign):
+            return None
+        if queryset.count() > 1:
+            self.message_user(request, _("Choose one campaign to copy indicators into."), messages.WARNING)
+            return None
+        return redirect("admin:ratings_ratingcampaign_copy_from_district", campaign.pk)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.copy_from_district_view)
+        return [path("<int:pk>/copy-from-district/", view, name="ratings_ratingcampaign_copy_from_district")] + (
+            super().get_urls()
+        )
+
+    def copy_from_district_view(self, request, pk):
+        campaign = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, campaign):
+            raise PermissionDenied
+        form = CopyFromDistrictForm(request.POST or None, campaign=campaign)
+        if request.method == "POST" and form.is_valid():
+            source = form.cleaned_data["source"]
+            try:
+                count = services.copy_indicators(source, campaign)
+            except TransitionError as error:
+                form.add_error("source", str(error))
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(campaign)s: %(count)d indicator copied from %(source)s.",
+                        "%(campaign)s: %(count)d indicators copied from %(source)s.",
+                        count,
+                    )
+                    % {"campaign": campaign, "count": count, "source": source},
+                )
+                return redirect(reverse("admin:ratings_ratingcampaign_change", args=[campaign.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Copy the indicators of another district's campaign"),
+            "opts": self.model._meta,
+            "campaign": campaign,
+            "form": form,
+        }
+        return render(request, "admin/ratings/copy_from_district.html", context)
+
+
+class CopyFromDistrictForm(forms.Form):
+    """Another district's campaign whose indicators a new district starts from.
+
+    Indicators are the rating's public rules, not a district's private data, so every
+    district's campaigns are offered here (the rest of the back office stays within the
+    methodist's districts).
+    """
+
+    source = forms.ModelChoiceField(label=_("copy the indicators of"), queryset=RatingCampaign.objects.none())
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            RatingCampaign.objects.exclude(district_id=campaign.district_id)
+            .select_related("district")
+            .order_by("district__name", "-academic_year")
+        )
+
+
+class SharedEventForm(forms.ModelForm):
+    link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = SharedEvent
+        fields = ("campaign", "indicator", "title", "date", "level", "link", "institutions")
+
+    def clean(self):
+        data = super().clean()
+        campaign, indicator = data.get("campaign"), data.get("indicator")
+        if campaign and indicator and indicator.campaign_id != campaign.pk:
+            self.add_error("indicator", _("Choose an indicator of this campaign."))
+        institutions = data.get("institutions")
+        if campaign and institutions is not None:
+            foreign = [str(i) for i in institutions if i.district_id != campaign.district_id]
+            if foreign:
+                self.add_error(
+                    "institutions",
+                    _("Not institutions of the campaign's district: %(names)s.") % {"names": ", ".join(foreign)},
+                )
+        return data
+
+
+@admin.register(SharedEvent)
+class SharedEventAdmin(DistrictScopedAdmin):
+    """A methodist records an event once; it appears as an entry on each participant's card."""
+
+    form = SharedEventForm
+    list_display = ("title", "date", "indicator", "campaign", "participants")
+    list_filter = ("campaign__district", "campaign__academic_year")
+    list_select_related = ("indicator", "campaign__district")
+    filter_horizontal = ("institutions",)
+    search_fields = ("title",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("institutions")
+
+    @admin.display(description=_("participating institutions"))
+    def participants(self, obj):
+        return ", ".join(i.short_name for i in obj.institutions.all())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        count = services.sync_shared_event(form.instance)
+        self.message_user(
+            request,
+            ngettext(
+                "The event is on %(count)d institution's card.", "The event is on %(count)d institutions' cards.", count
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(RatingCard)

@@ -9,15 +9,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry
+from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry, SharedEvent
 from .services import (
     book_slot,
+    compute,
     copy_indicators,
     generate_slots,
     points_for,
     set_campaign_status,
     set_card_state,
     sync_automatic_entries,
+    sync_shared_event,
 )
 
 Scoring = Indicator.Scoring
@@ -324,10 +326,76 @@ def _current_year(district, year, methodist, previous, context):
     return campaign
 
 
+# What the portal cannot know about the district conferences indicator (a talk at another
+# district's conference), entered by a school and accepted by the methodist (issue 14).
+SUPPLEMENT = {
+    "institution": "ГБОУ школа № 509",
+    "title": "Доклад на районной НПК Кировского района «Цифровая образовательная среда школы»",
+    "link": "https://imc-kirov.example.org/npk-2026/programma",
+}
+# Seed 001 §1: one ПМОФ session hosted by several schools, recorded once by the methodist.
+SHARED_EVENT = {
+    "title": "ПМОФ: межрегиональная НПК «Персонализация школьного образования: ориентир на ученика»",
+    "link": "http://moodle.imc.edu.ru/course/view.php?id=44&section=1",
+    "institutions": ("ГБОУ школа № 509", "ГБОУ школа № 375", "ГБОУ школа № 54"),
+}
+
+
+def _supplement(campaign, context, methodist):
+    """A hand-added, accepted entry on an automatic indicator of a published year; recomputed once."""
+    institution = context["institution_by_name"].get(SUPPLEMENT["institution"])
+    indicator = campaign.indicators.filter(code="district_conferences").first()
+    card = RatingCard.objects.filter(campaign=campaign, institution=institution).first()
+    if indicator is None or card is None:
+        return
+    first = int(campaign.academic_year[:4])
+    _entry, created = RatingEntry.objects.get_or_create(
+        card=card,
+        indicator=indicator,
+        title=SUPPLEMENT["title"],
+        defaults={
+            "date": date(first + 1, 3, 17),
+            "level": "district",
+            "link": SUPPLEMENT["link"],
+            "verification": Verification.ACCEPTED,
+            "points": points_for(indicator, Verification.ACCEPTED),
+            "comment": "Подтверждено программой конференции.",
+            "verified_by": methodist,
+            "verified_at": campaign.data_deadline,
+        },
+    )
+    if created and campaign.status in RatingCampaign.COMPUTABLE:
+        compute(campaign)
+
+
+def _shared_event(campaign, context, methodist):
+    indicator = campaign.indicators.filter(code="pmof").first()
+    if indicator is None:
+        return
+    first = int(campaign.academic_year[:4])
+    event, created = SharedEvent.objects.get_or_create(
+        campaign=campaign,
+        title=SHARED_EVENT["title"],
+        defaults={
+            "indicator": indicator,
+            "date": date(first + 1, 3, 22),
+            "level": "regional",
+            "link": SHARED_EVENT["link"],
+            "created_by": methodist,
+        },
+    )
+    if created:
+        by_name = context["institution_by_name"]
+        event.institutions.set([by_name[name] for name in SHARED_EVENT["institutions"] if name in by_name])
+        sync_shared_event(event)
+
+
 def load(context):
     district = context["district"]
     methodist = context["users"]["methodist"]
     older = _published_year(district, "2024/2025", methodist)
     last = _published_year(district, "2025/2026", methodist, previous=older)
     current = _current_year(district, "2026/2027", methodist, last, context)
+    _supplement(last, context, methodist)
+    _shared_event(current, context, methodist)
     context["rating_campaigns"] = {"2024/2025": older, "2025/2026": last, "2026/2027": current}

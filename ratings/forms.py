@@ -7,9 +7,11 @@ from django.utils.translation import pgettext_lazy
 
 from innovation_portal.years import parse_period
 
-from .models import RatingEntry
+from .models import Indicator, RatingEntry
+from .services import is_duplicate, shown
 
 Verification = RatingEntry.Verification
+Scoring = Indicator.Scoring
 
 
 class EntryForm(forms.ModelForm):
@@ -17,10 +19,11 @@ class EntryForm(forms.ModelForm):
 
     link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
 
-    def __init__(self, *args, period=None, counted_elsewhere=frozenset(), **kwargs):
+    def __init__(self, *args, period=None, counted_elsewhere=frozenset(), portal_entries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.period = period  # the campaign's academic year (innovation_portal.years.Period)
         self.counted_elsewhere = counted_elsewhere  # {(title, date)} on the institution's other cards
+        self.portal_entries = portal_entries  # what the portal already counts for this indicator
 
     class Meta:
         model = RatingEntry
@@ -56,6 +59,21 @@ class EntryForm(forms.ModelForm):
                     "unless the methodology centre allows it to count again."
                 ),
             )
+        if not self.portal_entries or "title" not in data:
+            return data
+        typed = RatingEntry(
+            indicator_id=self.portal_entries[0].indicator_id,
+            title=data["title"],
+            date=day,
+            link=data.get("link") or "",
+        )
+        twin = next((e for e in self.portal_entries if is_duplicate(typed, e)), None)
+        if twin is not None:
+            self.add_error(
+                "title",
+                _("The portal already counts this for the indicator: «%(title)s». Do not enter it again.")
+                % {"title": twin.title},
+            )
         return data
 
     def save(self, commit=True):
@@ -74,12 +92,18 @@ EntryFormSet = modelformset_factory(RatingEntry, form=EntryForm, extra=0, can_de
 
 
 def entry_formsets(card, indicators, data=None, files=None):
-    """A formset per indicator the institution fills in ({indicator: formset}), from two queries."""
-    entered = [indicator for indicator in indicators if not indicator.is_automatic]
+    """A formset per indicator ({indicator: formset}), from two queries.
+
+    Every indicator takes the institution's entries, automatic ones too: what the portal does
+    not know (a journal article, a city expert, a talk in another district) is added by hand
+    and verified; the portal's own entries stay read-only beside them.
+    """
+    entered = list(indicators)
     by_indicator = {indicator.pk: [] for indicator in entered}
-    for entry in RatingEntry.objects.filter(card=card, automatic=False).order_by("date", "pk"):
+    portal = {indicator.pk: [] for indicator in entered}
+    for entry in RatingEntry.objects.filter(card=card).order_by("date", "pk"):
         if entry.indicator_id in by_indicator:
-            by_indicator[entry.indicator_id].append(entry)
+            (portal if entry.automatic else by_indicator)[entry.indicator_id].append(entry)
     form_kwargs = {}
     if data is not None:
         # What the institution counted on its other years' cards, unless a methodist let it count again.
@@ -94,8 +118,15 @@ def entry_formsets(card, indicators, data=None, files=None):
         }
     formsets = {}
     for indicator in entered:
+        prefix = f"ind{indicator.pk}"
+        if data is not None and indicator.is_automatic and f"{prefix}-TOTAL_FORMS" not in data:
+            continue  # nothing added by hand to an automatic indicator: the portal's entries stand
         formset = EntryFormSet(
-            data, files, queryset=RatingEntry.objects.none(), prefix=f"ind{indicator.pk}", form_kwargs=form_kwargs
+            data,
+            files,
+            queryset=RatingEntry.objects.none(),
+            prefix=prefix,
+            form_kwargs={**form_kwargs, "portal_entries": portal[indicator.pk]} if data is not None else {},
         )
         # The entries are already loaded for all indicators at once; a formset accepts them as a list.
         formset._queryset = by_indicator[indicator.pk]
@@ -114,10 +145,16 @@ class VerifyEntryForm(forms.ModelForm):
             "appeal_answer": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, duplicates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["points"].required = False
         self.fields["points"].help_text = ""
+        # The portal's entry this one repeats, if any: it cannot be accepted.
+        self.duplicate_of = (duplicates or {}).get(self.instance.pk)
+        if self.instance.indicator.scoring == Scoring.METHODIST:
+            self.fields["points"].help_text = _("Up to %(limit)s; needed to accept.") % {
+                "limit": shown(self.instance.indicator.points)
+            }
         if not self.instance.appeal:
             del self.fields["appeal_answer"]
 
@@ -125,12 +162,26 @@ class VerifyEntryForm(forms.ModelForm):
         data = super().clean()
         verification = data.get("verification")
         points = data.get("points")
-        limit = self.instance.indicator.limit
-        if verification == Verification.ADJUSTED:
+        indicator = self.instance.indicator
+        limit = indicator.limit
+        scored_by_methodist = indicator.scoring == Scoring.METHODIST
+        if verification == Verification.ADJUSTED or (verification == Verification.ACCEPTED and scored_by_methodist):
             if points is None:
-                self.add_error("points", _("Give the points for an adjusted entry."))
+                self.add_error(
+                    "points",
+                    _("Give the points: the methodist scores this indicator (up to %(limit)s).")
+                    % {"limit": shown(indicator.points)}
+                    if scored_by_methodist
+                    else _("Give the points for an adjusted entry."),
+                )
             elif points < 0 or (limit is not None and points > limit):
                 self.add_error("points", _("The points must be between 0 and %(limit)s.") % {"limit": limit})
+        if verification in RatingEntry.COUNTED and self.duplicate_of is not None:
+            self.add_error(
+                "verification",
+                _("The portal already counts this as «%(title)s»: reject the copy.")
+                % {"title": self.duplicate_of.title},
+            )
         if verification in (Verification.ADJUSTED, Verification.REJECTED) and not data.get("comment", "").strip():
             self.add_error("comment", _("Explain the decision in a comment: the coordinator will read it."))
         return data

@@ -281,6 +281,15 @@ class RatingEntry(models.Model):
         help_text=_("A methodist allows the same event (title and date) to be entered on a later year's card."),
     )
     source_ref = models.CharField(_("source record"), max_length=100, blank=True)
+    shared_event = models.ForeignKey(
+        "ratings.SharedEvent",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("shared event"),
+        help_text=_("Recorded once by a methodist for several institutions."),
+    )
     source_url = models.CharField(_("source link"), max_length=500, blank=True)
     verification = models.CharField(
         _("verification"), max_length=10, choices=Verification.choices, default=Verification.PENDING
@@ -311,6 +320,42 @@ class RatingEntry(models.Model):
                 name="rating_entry_unique_source_ref",
             ),
         ]
+
+    def __str__(self):
+        return self.title
+
+
+class SharedEvent(models.Model):
+    """One event several institutions took part in (a ПМОФ session hosted by three schools),
+    recorded once by a methodist: it appears as an accepted entry on each participant's card."""
+
+    district_path = "campaign__district"
+
+    campaign = models.ForeignKey(
+        RatingCampaign, models.CASCADE, related_name="shared_events", verbose_name=_("rating campaign")
+    )
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="shared_events", verbose_name=_("indicator"))
+    title = models.CharField(_("event or publication"), max_length=500)
+    date = models.DateField(_("date"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=15, choices=RatingEntry.Level.choices, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    institutions = models.ManyToManyField(
+        Institution, related_name="shared_rating_events", verbose_name=_("participating institutions")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shared event")
+        verbose_name_plural = _("shared events")
+        ordering = ["campaign", "date", "pk"]
 
     def __str__(self):
         return self.title

@@ -40,7 +40,7 @@ rules.add_perm("ratings.manage_interviews", is_methodist | is_superuser)
 
 # The back office: methodists edit campaigns and indicators of their own districts.
 rules.set_perm("ratings", back_office)
-for model in ("ratingcampaign", "indicator", "interviewslot"):
+for model in ("ratingcampaign", "indicator", "interviewslot", "sharedevent"):
     grant_model_perms("ratings", model, view=back_office)
 for model in ("ratingcard", "ratingentry", "ratingresult", "ratinghistory"):
     # Cards change through their pages and services only; the admin shows them.

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Institution
@@ -17,7 +17,15 @@ from innovation_portal.workflow import TransitionError
 from notifications.notify import notify
 
 from . import sources
-from .models import Indicator, InterviewSlot, RatingCampaign, RatingCard, RatingEntry, RatingHistory, RatingResult
+from .models import (
+    Indicator,
+    InterviewSlot,
+    RatingCampaign,
+    RatingCard,
+    RatingEntry,
+    RatingHistory,
+    RatingResult,
+)
 
 Status = RatingCampaign.Status
 State = RatingCard.State
@@ -98,10 +106,13 @@ def previous_campaign(campaign):
 
 @transaction.atomic
 def copy_indicators(from_campaign, to_campaign):
-    """Copy the indicators of an earlier campaign; ones whose code already exists are kept as they are.
+    """Copy the indicators of another campaign (an earlier year of the district, or another
+    district's); ones whose code already exists are kept as they are.
 
     Returns the number of indicators created.
     """
+    if from_campaign.pk == to_campaign.pk:
+        raise TransitionError(_("Choose another campaign to copy from."))
     existing = set(to_campaign.indicators.values_list("code", flat=True))
     new = [
         Indicator(campaign=to_campaign, **{field: getattr(indicator, field) for field in INDICATOR_FIELDS})
@@ -141,9 +152,12 @@ def sync_automatic_entries(campaign, institutions=None):
     cards = {iid: c for iid, c in ensure_cards(campaign, institutions).items() if c.state in REFRESHABLE}
     if not cards:
         return 0
+    # Shared events are the methodist's, not a source's: sync leaves them alone.
     existing = {
         (e.card_id, e.indicator_id, e.source_ref): e
-        for e in RatingEntry.objects.filter(card__in=list(cards.values()), automatic=True, indicator__in=indicators)
+        for e in RatingEntry.objects.filter(
+            card__in=list(cards.values()), automatic=True, indicator__in=indicators, shared_event__isnull=True
+        )
     }
     seen, new, changed = set(), [], []
     rated = [card.institution for card in cards.values()]
@@ -246,9 +260,14 @@ def submit_card(card, *, by, now=None):
 
 
 def points_for(indicator, verification, points=None):
-    """The points an entry gives by its verification (before the indicator's cap)."""
+    """The points an entry gives by its verification (before the indicator's cap).
+
+    An accepted entry of an indicator the methodist scores gives the points the methodist
+    typed (there is no default: see verify_entries); any other accepted entry its
+    indicator's points.
+    """
     if verification == Verification.ACCEPTED:
-        return indicator.points
+        return points if indicator.scoring == Indicator.Scoring.METHODIST else indicator.points
     if verification == Verification.ADJUSTED:
         return points
     if verification == Verification.REJECTED:
@@ -263,9 +282,13 @@ def verify_entries(card, decisions, *, by):
         raise TransitionError(_("This card is not waiting for verification."))
     now = timezone.now()
     changed = []
+    duplicates = portal_duplicates(card)
     for entry, verification, points, comment, appeal_answer in decisions:
         if entry.card_id != card.pk:
             raise TransitionError(_("The entry belongs to another card."))
+        refusal = acceptance_refusal(entry, verification, points, duplicates)
+        if refusal:
+            raise TransitionError(f"«{entry.title}»: {refusal}")
         entry.verification = verification
         entry.points = points_for(entry.indicator, verification, points)
         entry.comment = comment
@@ -277,6 +300,148 @@ def verify_entries(card, decisions, *, by):
         changed, ["verification", "points", "comment", "appeal_answer", "verified_by", "verified_at"]
     )
     return changed
+
+
+def shown(number):
+    """A number of points as a Russian reads it: «5», «2,5»."""
+    number = Decimal(number)
+    whole = number == number.to_integral_value()
+    return number_format(number.quantize(Decimal(1)) if whole else number.normalize(), use_l10n=True)
+
+
+def acceptance_refusal(entry, verification, points, duplicates):
+    """Why this entry cannot be accepted like this, or None."""
+    if verification not in RatingEntry.COUNTED:
+        return None
+    if (
+        verification == Verification.ACCEPTED
+        and entry.indicator.scoring == Indicator.Scoring.METHODIST
+        and points is None
+    ):
+        return _("the methodist scores this indicator: give the points (up to %(limit)s).") % {
+            "limit": shown(entry.indicator.points)
+        }
+    twin = duplicates.get(entry.pk)
+    if twin is not None:
+        return _("the portal already counts it as «%(title)s»: reject the copy.") % {"title": twin.title}
+    return None
+
+
+# --- the portal's entries and the coordinator's: never counted twice ----------------------
+
+
+def _words(text):
+    return " ".join((text or "").lower().replace("ё", "е").replace("«", " ").replace("»", " ").split())
+
+
+def is_duplicate(manual, automatic):
+    """Does a coordinator's entry describe what the portal already counts for the same indicator?
+
+    The same link as the portal's record, or the same words (one title holding the other, as an
+    article's title sits inside «Title» — Collection) on the same day or without a day.
+    """
+    if manual.indicator_id != automatic.indicator_id:
+        return False
+    link, source = (manual.link or "").rstrip("/"), (automatic.source_url or "").rstrip("/")
+    if link and source and (link == source or link.endswith(source)):
+        return True
+    mine, theirs = _words(manual.title), _words(automatic.title)
+    if len(mine) < 8 or len(theirs) < 8:
+        return mine == theirs and bool(mine)
+    same_day = manual.date is None or automatic.date is None or manual.date == automatic.date
+    return same_day and (mine in theirs or theirs in mine)
+
+
+def portal_duplicates(card, entries=None):
+    """{manual entry id: the portal's entry it duplicates} on one card."""
+    entries = list(card.entries.all()) if entries is None else entries  # card may be None with entries
+    automatic = [e for e in entries if e.automatic]
+    found = {}
+    for entry in entries:
+        if entry.automatic:
+            continue
+        twin = next((a for a in automatic if is_duplicate(entry, a)), None)
+        if twin is not None:
+            found[entry.pk] = twin
+    return found
+
+
+def acceptable_at_claimed_points(card):
+    """(to accept, left for the methodist): the card's pending entries that «accept everything
+    checked» accepts at their claimed points, and those it cannot, each with the reason."""
+    entries = list(card.entries.select_related("indicator").order_by("indicator__order", "date", "pk"))
+    duplicates = portal_duplicates(card, entries)
+    accept, left = [], []
+    for entry in entries:
+        if entry.verification != Verification.PENDING:
+            continue
+        claimed = points_for(entry.indicator, Verification.ACCEPTED)
+        refusal = acceptance_refusal(entry, Verification.ACCEPTED, claimed, duplicates)
+        if refusal:
+            left.append((entry, refusal))
+        else:
+            entry.claimed_points = claimed
+            accept.append(entry)
+    return accept, left
+
+
+@transaction.atomic
+def accept_all_checked(card, *, by, expected_ids=None):
+    """Accept every pending entry of the card at its claimed points in one go.
+
+    Entries of indicators the methodist scores and copies of the portal's entries are left
+    pending (they need a decision of their own). `expected_ids`: what the confirmation page
+    listed; refused if the card changed since, so nothing unseen is accepted.
+    """
+    card = RatingCard.objects.select_for_update().select_related("campaign").get(pk=card.pk)
+    if card.state not in RatingCard.UNDER_VERIFICATION or card.campaign.status not in RatingCampaign.VERIFIABLE:
+        raise TransitionError(_("This card is not waiting for verification."))
+    accept, _left = acceptable_at_claimed_points(card)
+    if expected_ids is not None and {e.pk for e in accept} != set(expected_ids):
+        raise TransitionError(_("The card has changed since the list was shown. Look at it again."))
+    return verify_entries(card, [(e, Verification.ACCEPTED, None, e.comment, e.appeal_answer) for e in accept], by=by)
+
+
+# --- shared events -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def sync_shared_event(event):
+    """Put the event on the card of each participating institution (creating cards as needed)
+    as an accepted entry; take it off the cards of institutions no longer listed."""
+    institutions = list(event.institutions.all())
+    cards = ensure_cards(event.campaign, institutions)
+    points = points_for(event.indicator, Verification.ACCEPTED, event.indicator.points)
+    values = {
+        "indicator": event.indicator,
+        "title": event.title[:500],
+        "date": event.date,
+        "level": event.level,
+        "link": event.link,
+        "source_url": event.link,
+    }
+    existing = {e.card_id: e for e in RatingEntry.objects.filter(shared_event=event)}
+    wanted = {card.pk for card in cards.values()}
+    RatingEntry.objects.filter(shared_event=event).exclude(card_id__in=wanted).delete()
+    for card in cards.values():
+        entry = existing.get(card.pk)
+        if entry is None:
+            RatingEntry.objects.create(
+                card=card,
+                shared_event=event,
+                automatic=True,
+                source_ref=f"shared:{event.pk}",
+                verification=Verification.ACCEPTED,
+                points=points,
+                verified_by=event.created_by,
+                verified_at=timezone.now(),
+                **values,
+            )
+        else:
+            for name, value in values.items():
+                setattr(entry, name, value)
+            entry.save(update_fields=list(values))
+    return len(cards)
 
 
 @transaction.atomic
@@ -364,14 +529,18 @@ def compute(campaign):
     indicators = list(campaign.indicators.all())
     cards = list(campaign.cards.select_related("institution"))
     raw = defaultdict(Decimal)
-    counted = (
-        RatingEntry.objects.filter(card__campaign=campaign, verification__in=RatingEntry.COUNTED)
-        .values_list("card_id", "indicator_id")
-        .annotate(total=Sum("points"))
-        .order_by()
+    counted = RatingEntry.objects.filter(card__campaign=campaign, verification__in=RatingEntry.COUNTED).only(
+        "card_id", "indicator_id", "automatic", "title", "date", "link", "source_url", "points"
     )
-    for card_id, indicator_id, total in counted:
-        raw[card_id, indicator_id] = total or Decimal(0)
+    by_card = defaultdict(list)
+    for entry in counted:
+        by_card[entry.card_id].append(entry)
+    for card_id, entries in by_card.items():
+        # A hand-made copy of what the portal counts (accepted before the portal knew it) counts once.
+        copies = portal_duplicates(None, entries)
+        for entry in entries:
+            if entry.pk not in copies:
+                raw[card_id, entry.indicator_id] += entry.points or Decimal(0)
     previous = previous_campaign(campaign)
     before = {}
     if previous is not None:

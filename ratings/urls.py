@@ -18,6 +18,7 @@ urlpatterns = [
     path("cards/<int:pk>/", views.card, name="card"),
     path("cards/<int:pk>/appeal/", views.card_appeal, name="card_appeal"),
     path("cards/<int:pk>/verify/", views.verify, name="verify"),
+    path("cards/<int:pk>/accept-all/", views.accept_all, name="accept_all"),
     path("entries/<int:pk>/evidence/", views.entry_evidence, name="entry_evidence"),
     path("slots/<int:pk>/book/", views.slot_book, name="slot_book"),
     path("slots/<int:pk>/cancel/", views.slot_cancel, name="slot_cancel"),

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Institution
@@ -269,7 +269,12 @@ def verify(request, pk):
     open_for_verification = (
         card.state in RatingCard.UNDER_VERIFICATION and card.campaign.status in RatingCampaign.VERIFIABLE
     )
-    formset = VerifyFormSet(request.POST or None, queryset=queryset) if open_for_verification else None
+    entries = list(queryset)
+    duplicates = services.portal_duplicates(card, entries)
+    formset = None
+    if open_for_verification:
+        formset = VerifyFormSet(request.POST or None, queryset=queryset, form_kwargs={"duplicates": duplicates})
+        formset._queryset = entries  # already loaded: the formset reads the list
     if request.method == "POST":
         if formset is None:
             messages.error(request, _("This card is not waiting for verification."))
@@ -291,9 +296,36 @@ def verify(request, pk):
         "card": card,
         "campaign": card.campaign,
         "formset": formset,
-        "entries": list(queryset) if formset is None else None,
+        "entries": entries if formset is None else None,
+        "pending": sum(1 for e in entries if e.verification == RatingEntry.Verification.PENDING),
     }
     return render(request, "ratings/verify.html", context)
+
+
+@login_required
+def accept_all(request, pk):
+    """«Accept everything checked»: a confirmation listing the pending entries and their claimed
+    points, then one click accepts them all (what needs the methodist's own decision is listed apart)."""
+    card = get_object_or_404(selectors.cards_verifiable_by(request.user), pk=pk)
+    if card.state not in RatingCard.UNDER_VERIFICATION or card.campaign.status not in RatingCampaign.VERIFIABLE:
+        messages.error(request, _("This card is not waiting for verification."))
+        return redirect("ratings:verify", card.pk)
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("entry") if value.isdigit()]
+        try:
+            accepted = services.accept_all_checked(card, by=request.user, expected_ids=ids)
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d entry accepted.", "%(count)d entries accepted.", len(accepted))
+                % {"count": len(accepted)},
+            )
+            return redirect("ratings:verify", card.pk)
+    accept, left = services.acceptable_at_claimed_points(card)
+    context = {"card": card, "campaign": card.campaign, "accept": accept, "left": left}
+    return render(request, "ratings/accept_all.html", context)
 
 
 # --- interviews ----------------------------------------------------------------------------

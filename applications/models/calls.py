@@ -107,6 +107,10 @@ class Call(models.Model):
         ANNUAL_REPORT = "annual_report", _("annual report of a site")
         CONFERENCE_TALK = "conference_talk", _("conference talk")
 
+    class Aggregation(models.TextChoices):
+        MEAN = "mean", _("mean of the experts' totals")
+        MEDIAN = "median", _("median of the experts' totals")
+
     PURPOSE_FORMS = {
         Purpose.STATUS: {Form.TRAINING_SITE, Form.BASE_SITE, Form.GENERAL},
         Purpose.ANNUAL_REPORT: {Form.ANNUAL_REPORT},
@@ -154,6 +158,13 @@ class Call(models.Model):
         default=2,
         validators=[MinValueValidator(0)],
         help_text=_("Experts' totals further apart than this are flagged for the council."),
+    )
+    aggregation = models.CharField(
+        _("application's total"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.MEAN,
+        help_text=_("How the experts' totals of an application are combined into its place in the ranking."),
     )
     reminder_offsets = models.CharField(
         _("reminder days"),

@@ -1,6 +1,6 @@
 from .councils import AgendaItem, CouncilMeeting, CouncilMeetingEvent, Presentation
 from .experts import Assignment, ConflictDeclaration, ExpertProfile
-from .reviews import Review, ReviewEvent, Score
+from .reviews import ExpertiseClosure, Review, ReviewEvent, Score
 
 __all__ = [
     "AgendaItem",
@@ -9,6 +9,7 @@ __all__ = [
     "CouncilMeeting",
     "CouncilMeetingEvent",
     "ExpertProfile",
+    "ExpertiseClosure",
     "Presentation",
     "Review",
     "ReviewEvent",

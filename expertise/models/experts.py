@@ -67,10 +67,13 @@ class Assignment(models.Model):
     workflow = Workflow(
         State,
         moves={
-            State.ACCEPTED: {State.ASSIGNED},
             State.DECLINED: {State.ASSIGNED, State.ACCEPTED},
             State.CONFLICT: {State.ASSIGNED, State.ACCEPTED},
             State.COMPLETED: {State.ASSIGNED, State.ACCEPTED},
+            # A methodist reopens a declined assignment (asked again) or a submitted review (back in
+            # progress), with a reason.
+            State.ASSIGNED: {State.DECLINED},
+            State.ACCEPTED: {State.ASSIGNED, State.COMPLETED},
         },
         groups={
             # The expert still owes a review.
@@ -80,6 +83,8 @@ class Assignment(models.Model):
             "WITHDRAWN": {State.DECLINED, State.CONFLICT},
             # A methodist may take it back (a submitted review is kept).
             "REMOVABLE": {State.ASSIGNED, State.ACCEPTED, State.DECLINED, State.CONFLICT},
+            # A methodist may reopen it (a conflict of interest is never reopened).
+            "REOPENABLE": {State.DECLINED, State.COMPLETED},
         },
         badges={
             State.ASSIGNED: "primary",

@@ -1,5 +1,6 @@
 """An expert's review: a score and comment per criterion, an overall comment, a recommendation."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,8 @@ class Review(models.Model):
 
     workflow = Workflow(
         State,
-        moves={State.SUBMITTED: {State.DRAFT}, State.FROZEN: {State.SUBMITTED}},
+        # A methodist reopens a submitted review (back to a draft) with a reason.
+        moves={State.SUBMITTED: {State.DRAFT}, State.FROZEN: {State.SUBMITTED}, State.DRAFT: {State.SUBMITTED}},
         groups={
             # Counted in the results: handed in by the expert (a frozen review was submitted first).
             "COUNTED": {State.SUBMITTED, State.FROZEN},
@@ -38,6 +40,15 @@ class Review(models.Model):
     overall_comment = models.TextField(_("overall comment"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Set when a methodist typed the expert's paper score sheet in; empty: the expert's own.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered from a paper sheet by"),
+    )
     updated_at = models.DateTimeField(_("saved"), auto_now=True)
 
     class Meta:
@@ -51,6 +62,10 @@ class Review(models.Model):
     @property
     def is_counted(self):
         return self.state in self.COUNTED
+
+    @property
+    def from_paper(self):
+        return self.entered_by_id is not None
 
 
 class Score(models.Model):
@@ -99,3 +114,25 @@ class ReviewEvent(StateChange):
         from .experts import Assignment
 
         return Assignment.State if self.subject == self.Subject.ASSIGNMENT else Review.State
+
+
+class ExpertiseClosure(models.Model):
+    """A methodist closed a call's content expertise: incomplete applications rank with what they have."""
+
+    district_path = "call__district"
+
+    call = models.OneToOneField(
+        "applications.Call", models.CASCADE, related_name="expertise_closure", verbose_name=_("call")
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("closed by")
+    )
+    closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("closed expertise")
+        verbose_name_plural = _("closed expertises")
+
+    def __str__(self):
+        return str(self.call)

@@ -1,5 +1,7 @@
 """The methodist's pages (the district office reads): assignment, results, reviews, presentations."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,8 +17,17 @@ from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from .. import exports, selectors, services
-from ..forms import AssignForm, AutoAssignForm, CallSettingsForm, CsvForm, PresentationForm
-from ..models import Assignment, Presentation
+from ..forms import (
+    AssignForm,
+    AutoAssignForm,
+    CallSettingsForm,
+    CloseExpertiseForm,
+    CsvForm,
+    PresentationForm,
+    ReopenForm,
+    ReviewForm,
+)
+from ..models import Assignment, Presentation, Review
 
 
 @login_required
@@ -150,9 +161,8 @@ def call_settings(request, pk):
     return _call_page(request, call, settings_form=form)
 
 
-@login_required
-@require_POST
-def unassign(request, pk):
+def get_managed_assignment(request, pk):
+    """An assignment of a call of the user's districts (else 404) that they manage (else 403)."""
     _require_lists(request)
     assignment = get_object_or_404(
         Assignment.objects.select_related("application__call", "application__institution", "expert").filter(
@@ -161,6 +171,13 @@ def unassign(request, pk):
         pk=pk,
     )
     require(request.user, "expertise.manage_call", assignment.application.call)
+    return assignment
+
+
+@login_required
+@require_POST
+def unassign(request, pk):
+    assignment = get_managed_assignment(request, pk)
     try:
         services.remove_assignment(assignment, by=request.user)
     except TransitionError as error:
@@ -171,9 +188,85 @@ def unassign(request, pk):
 
 
 @login_required
+def paper_review(request, pk):
+    """The methodist types in a paper score sheet on behalf of the assigned expert."""
+    assignment = get_managed_assignment(request, pk)
+    application = assignment.application
+    call = application.call
+    criteria = list(call.criteria.all())
+    current = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    refusal = services.edit_refusal(assignment)
+    form = ReviewForm(request.POST or None, criteria=criteria, review=current, disabled=bool(refusal))
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.enter_paper_review(
+                assignment,
+                by=request.user,
+                scores=form.scores(),
+                overall_comment=form.cleaned_data["overall_comment"],
+                recommendation=form.cleaned_data["recommendation"],
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The paper score sheet of %(expert)s is entered.") % {"expert": assignment.expert}
+            )
+            return redirect("expertise:application", pk=application.pk)
+    context = {"assignment": assignment, "application": application, "call": call, "form": form}
+    context.update(review=current, refusal=refusal)
+    return render(request, "expertise/paper_review.html", context)
+
+
+@login_required
+def reopen(request, pk):
+    """The methodist reopens a declined assignment or a submitted review, with a reason for the expert."""
+    assignment = get_managed_assignment(request, pk)
+    today = timezone.localdate()
+    initial_due = max(assignment.due_date, today + datetime.timedelta(days=7))
+    form = ReopenForm(request.POST or None, initial={"due_date": initial_due})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_assignment(
+                assignment, by=request.user, reason=form.cleaned_data["reason"], due_date=form.cleaned_data["due_date"]
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The assignment is reopened; the expert has been told."))
+            return redirect("expertise:call", pk=assignment.application.call_id)
+    return render(request, "expertise/reopen.html", {"assignment": assignment, "form": form})
+
+
+def _results_page(request, call, close_form=None):
+    context = {
+        "results": selectors.call_results(call),
+        "call": call,
+        "can_manage": request.user.has_perm("expertise.manage_call", call),
+        "close_form": close_form or CloseExpertiseForm(),
+    }
+    return render(request, "expertise/results.html", context)
+
+
+@login_required
 def results(request, pk):
-    call = get_call(request, pk)
-    return render(request, "expertise/results.html", {"results": selectors.call_results(call), "call": call})
+    return _results_page(request, get_call(request, pk))
+
+
+@login_required
+@require_POST
+def close_expertise(request, pk):
+    call = get_call(request, pk, "expertise.manage_call")
+    form = CloseExpertiseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_expertise(call, by=request.user, reason=form.cleaned_data["reason"])
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The expertise is closed: every application with a review is ranked."))
+            return redirect("expertise:results", pk=call.pk)
+    return _results_page(request, call, close_form=form)
 
 
 @login_required
@@ -196,7 +289,7 @@ def conclusion_context(application):
     criteria = list(call.criteria.all())
     assignments = selectors.application_reviews(application)
     reviews = [a.review for a in assignments if getattr(a, "review", None) is not None and a.review.is_counted]
-    row = next((r for r in selectors.call_results(call).rows if r.key == application.pk), None)
+    row = selectors.call_results(call).row_of(application.pk)
     table = []
     for criterion in criteria:
         values = []

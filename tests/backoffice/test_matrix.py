@@ -77,11 +77,12 @@ MODELS = {
     "publications.reopening": Expect(),
     "publications.series": Expect(),
     "ratings.interviewslot": Expect(),
-    "ratings.ratingcampaign": Expect(actions=("copy_from_previous",)),
+    "ratings.ratingcampaign": Expect(actions=("copy_from_previous", "copy_from_district")),
     "ratings.ratingcard": MADE_BY_SERVICES,
     "ratings.ratingentry": MADE_BY_SERVICES,
     "ratings.ratinghistory": READ_ONLY,
     "ratings.ratingresult": MADE_BY_SERVICES,
+    "ratings.sharedevent": Expect(),
 }
 
 # Other packages' models in the back office: the installation's matter, a superuser's only.

@@ -68,7 +68,12 @@ def _csv_data(w):
 
 def _settings_data(w):
     w.case_call = _call(w)
-    return {"reviews_hidden_until_submitted": "on", "disagreement_threshold": "1.5"}
+    return {"reviews_hidden_until_submitted": "on", "aggregation": "mean", "disagreement_threshold": "1.5"}
+
+
+def _close_data(w):
+    w.case_call = _call(w)
+    return {"reason": "Совет назначен на 30 мая"}
 
 
 def _case_call_url(name):
@@ -160,6 +165,17 @@ CASES = [
     Case("expertise:presentations", lambda w: reverse("expertise:presentations", args=[_call(w).pk]), READERS),
     Case("expertise:presentation_delete", _presentation, METHODIST_POST, method="post", data=lambda w: {}),
     Case("expertise:unassign", _unassign, METHODIST_POST, method="post", data=lambda w: {}),
+    _post("expertise:close_expertise", _close_data),
+    Case(
+        "expertise:paper_review",
+        lambda w: reverse("expertise:paper_review", args=[world_assignment(w).pk]),
+        METHODIST_ONLY,
+    ),
+    Case(
+        "expertise:reopen",
+        lambda w: reverse("expertise:reopen", args=[world_assignment(w).pk]),
+        METHODIST_ONLY,
+    ),
     Case(
         "expertise:application",
         lambda w: reverse("expertise:application", args=[application_in_expertise(w).pk]),

@@ -100,6 +100,11 @@ CASES = [
         staff_only(),
     ),
     Case(
+        "ratings:accept_all",
+        lambda w: reverse("ratings:accept_all", args=[card(w, state=RatingCard.State.SUBMITTED).pk]),
+        staff_only(),
+    ),
+    Case(
         "ratings:entry_evidence",
         lambda w: reverse("ratings:entry_evidence", args=[evidence_entry(w).pk]),
         CARD_READERS,
