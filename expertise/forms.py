@@ -327,7 +327,8 @@ class DecisionForm(forms.ModelForm):
         self.fields["recused"].queryset = CouncilMember.objects.filter(pk__in=[m.pk for m in context.present])
         self.fields["recused"].label = _("Abstain for a conflict of interest")
         if not self.is_bound and self.conflicts:
-            self.initial["recused"] = sorted({*self.initial.get("recused", []), *self.conflicts})
+            ticked = {getattr(m, "pk", m) for m in self.initial.get("recused", [])}
+            self.initial["recused"] = sorted(ticked | self.conflicts)
         application = self.instance.application if self.instance.application_id else None
         progress = context.progress.get(self.instance.application_id)
         awards_status = application is not None and application.call.purpose == Call.Purpose.STATUS

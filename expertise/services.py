@@ -652,8 +652,12 @@ def save_members(meeting, formset):
     members = formset.save(commit=False)
     for member in formset.deleted_objects:
         member.delete()
+    last = max([m.order for m in meeting.members.all()], default=0) if meeting.pk else 0
     for member in members:
         member.meeting = meeting
+        if member.pk is None:
+            last += 1
+            member.order = last
         if member.user_id and not member.full_name:
             member.full_name, position, organisation = member_details(member.user)
             member.position = member.position or position
