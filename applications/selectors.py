@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, RoleAssignment
 from innovation_portal import boundary
@@ -60,6 +61,76 @@ def with_contents(queryset):
         Prefetch("call__questions", queryset=CallQuestion.objects.order_by("order", "pk")),
         "events__by",
     )
+
+
+# --- applications counted by stage ----------------------------------------------------------
+#
+# One derivation for every count of a call's applications (the methodists' list of calls, the
+# dashboard, the annual report's PDF and XLSX, the competition results): «подано» is the
+# HANDED_IN group, and the columns are its stages, which split that group exactly, so a row
+# always sums to its total. Drafts are the school's own; withdrawn applications left the
+# competition: neither is counted.
+
+State = Application.State
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    states: frozenset
+
+
+STAGES = (
+    Stage("waiting", _("Waiting for the check"), Application.WAITING_CHECK),
+    Stage("returned", _("Returned"), Application.AWAITING_FIXES),
+    Stage("in_expertise", _("In expertise"), Application.IN_EXPERTISE),
+    Stage("awarded", _("Awarded"), frozenset({State.AWARDED})),
+    Stage("not_awarded", _("Not awarded"), frozenset({State.NOT_AWARDED})),
+)
+_staged = [state for stage in STAGES for state in stage.states]
+if len(_staged) != len(set(_staged)) or set(_staged) != Application.HANDED_IN:
+    raise AssertionError("applications.selectors.STAGES must split Application.HANDED_IN exactly")
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    """A call's handed-in applications by stage: `counts.awarded`, `counts.columns`, `counts.handed_in`."""
+
+    by_stage: dict
+
+    @property
+    def handed_in(self):
+        return sum(self.by_stage.values())
+
+    @property
+    def columns(self):
+        return [self.by_stage[stage.key] for stage in STAGES]
+
+    def __getattr__(self, key):
+        try:
+            return self.__dict__["by_stage"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def count_states(states):
+    """{state: n} → StageCounts (states outside HANDED_IN are left out)."""
+    return StageCounts({stage.key: sum(states.get(state, 0) for state in stage.states) for stage in STAGES})
+
+
+def stage_counts(calls):
+    """{call id: StageCounts} for these calls, in one query."""
+    states = defaultdict(dict)
+    rows = (
+        Application.objects.filter(call__in=calls, state__in=Application.HANDED_IN)
+        .values_list("call_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for call_id, state, n in rows:
+        states[call_id][state] = n
+    return {call.pk: count_states(states[call.pk]) for call in calls}
 
 
 def managed_calls(user):

@@ -500,14 +500,21 @@ class Generator:
                 number=str(int(year[:4]) - 2000),
                 date=decided[0].call.decision_date,
                 place="ИМЦ, актовый зал",
-                chair=self.methodist,
-                secretary=self.editor,
                 status=models.CouncilMeeting.Status.APPLIED,
                 applied_by=self.methodist,
                 applied_at=self.now,
             )
-            meeting.members.set(self.experts[:9])
-            meeting.present.set(self.experts[:7])
+            models.CouncilMember.objects.bulk_create(
+                models.CouncilMember(
+                    meeting=meeting,
+                    order=order,
+                    user=user,
+                    full_name=user.full_name,
+                    role=models.CouncilMember.Role.CHAIR if order == 0 else models.CouncilMember.Role.MEMBER,
+                    present=order < 7,
+                )
+                for order, user in enumerate(self.experts[:9])
+            )
             Decision = models.AgendaItem.Decision
             models.AgendaItem.objects.bulk_create(
                 self.count(

@@ -9,6 +9,7 @@ from .models import (
     Assignment,
     ConflictDeclaration,
     CouncilMeeting,
+    CouncilMember,
     ExpertProfile,
     Presentation,
     Review,
@@ -93,10 +94,18 @@ class PresentationAdmin(DistrictScopedAdmin):
     raw_id_fields = ["application"]
 
 
+class CouncilMemberInline(ScopedTabularInline):
+    model = CouncilMember
+    extra = 0
+    fields = ["order", "full_name", "position", "organisation", "user", "role", "present"]
+    autocomplete_fields = ["user"]
+
+
 class AgendaInline(ScopedTabularInline):
     model = AgendaItem
     extra = 0
     fields = ["order", "application", "title", "decision", "votes_for", "votes_against", "votes_abstained"]
+    fields += ["override_reason"]
     raw_id_fields = ["application"]
 
 
@@ -105,5 +114,4 @@ class CouncilMeetingAdmin(DistrictScopedAdmin):
     list_display = ["__str__", "district", "date", "status"]
     list_filter = ["district", "kind", "status"]
     readonly_fields = ["status", "applied_by", "applied_at"]
-    filter_horizontal = ["members", "present"]
-    inlines = [AgendaInline]
+    inlines = [CouncilMemberInline, AgendaInline]

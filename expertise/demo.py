@@ -14,7 +14,7 @@ from accounts.services import grant_role
 from applications.models import Application
 
 from . import services
-from .models import AgendaItem, Assignment, CouncilMeeting, ExpertProfile, Presentation, Review
+from .models import AgendaItem, Assignment, CouncilMeeting, CouncilMember, ExpertProfile, Presentation, Review
 
 Role = RoleAssignment.Role
 
@@ -93,6 +93,48 @@ def _review(assignment, scores, index, *, submit=True):
         services.submit_review(assignment, by=assignment.expert)
 
 
+# Council members without a portal account (a scientist, a retired head).
+GUESTS = [
+    ("Соколов Павел Андреевич", "доцент кафедры педагогики, к. п. н.", "РГПУ им. А. И. Герцена"),
+    ("Лебедева Нина Ивановна", "почётный работник образования, директор школы в 2001–2019 гг.", ""),
+]
+
+
+def seat(meeting, users, present=()):
+    """The council's roster: the methodist chairs, the fifth expert keeps the minutes, two guests sit too."""
+    present = set(present)
+    chair, secretary = users[-1], users[4]
+    rows = []
+    for order, user in enumerate(users, start=1):
+        name, position, organisation = services.member_details(user)
+        role = CouncilMember.Role.CHAIR if user == chair else CouncilMember.Role.MEMBER
+        role = CouncilMember.Role.SECRETARY if user == secretary else role
+        rows.append(
+            CouncilMember(
+                meeting=meeting,
+                order=order,
+                user=user,
+                full_name=name,
+                position=position,
+                organisation=organisation,
+                role=role,
+                present=user in present,
+            )
+        )
+    for order, (name, position, organisation) in enumerate(GUESTS, start=len(users) + 1):
+        rows.append(
+            CouncilMember(
+                meeting=meeting,
+                order=order,
+                full_name=name,
+                position=position,
+                organisation=organisation,
+                present=bool(present),
+            )
+        )
+    CouncilMember.objects.bulk_create(rows)
+
+
 def load(context):
     district = context["district"]
     by_name = context["institution_by_name"]
@@ -157,12 +199,9 @@ def load(context):
             number="4",
             date=today - datetime.timedelta(days=1),
             place="ИМЦ Красносельского района, каб. 12",
-            chair=methodist,
-            secretary=experts[4],
             invited="Представитель отдела образования администрации района",
         )
-        applied.members.set(members)
-        applied.present.set(members[:-1])
+        seat(applied, members, present=members[:-1])
         if kindergarten is not None:
             services.add_to_agenda(applied, [kindergarten])
             AgendaItem.objects.filter(meeting=applied, application=kindergarten).update(
@@ -182,10 +221,8 @@ def load(context):
             number="2",
             date=today + datetime.timedelta(days=12),
             place="ИМЦ Красносельского района, каб. 12",
-            chair=methodist,
-            secretary=experts[4],
         )
-        upcoming.members.set(members)
+        seat(upcoming, members)
         services.add_to_agenda(
             upcoming,
             Application.objects.filter(call=base, state__in=Application.IN_EXPERTISE).order_by(

@@ -90,13 +90,14 @@ def protocol_pdf(meeting):
 
     from . import selectors
 
+    members = list(meeting.members.all())
     return render_pdf(
         "expertise/pdf/protocol.html",
         {
             "meeting": meeting,
             "items": selectors.agenda_of(meeting),
-            "members": list(meeting.members.all()),
-            "present": list(meeting.present.all()),
+            "members": members,
+            "present": [m for m in members if m.present],
             "invited": [line.strip() for line in meeting.invited.splitlines() if line.strip()],
         },
     )

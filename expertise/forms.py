@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from applications.models import Application, Call
 
-from .models import AgendaItem, CouncilMeeting, Review
+from . import services
+from .models import AgendaItem, CouncilMeeting, CouncilMember, Review
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -210,11 +211,9 @@ def district_people(district_ids):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = CouncilMeeting
-        fields = ["district", "kind", "number", "date", "place", "chair", "secretary", "members", "present", "invited"]
+        fields = ["district", "kind", "number", "date", "place", "invited"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "members": forms.CheckboxSelectMultiple,
-            "present": forms.CheckboxSelectMultiple,
             "invited": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -225,18 +224,85 @@ class MeetingForm(forms.ModelForm):
         self.fields["district"].queryset = District.objects.filter(pk__in=district_ids)
         if len(district_ids) == 1 and not self.instance.pk:
             self.fields["district"].initial = next(iter(district_ids))
-        people = district_people(district_ids)
-        for name in ("chair", "secretary", "members", "present"):
-            self.fields[name].queryset = people
+
+
+class MemberForm(forms.ModelForm):
+    """One person on the council: typed by name, or picked from the portal's accounts."""
+
+    class Meta:
+        model = CouncilMember
+        fields = ["full_name", "position", "organisation", "user", "role", "present"]
+        widgets = {
+            "user": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "role": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "present": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        }
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["user"].label_from_instance = lambda u: u.full_name or u.email
+        self.fields["full_name"].required = False
 
     def clean(self):
         data = super().clean()
-        members, present = data.get("members"), data.get("present")
-        if members is not None and present is not None:
-            outsiders = set(present) - set(members)
-            if outsiders:
-                self.add_error("present", _("Only members can be present: %s.") % ", ".join(str(u) for u in outsiders))
+        if not (data.get("full_name") or "").strip() and not data.get("user") and self.has_changed():
+            self.add_error("full_name", _("Write the member's full name (or pick their account)."))
         return data
+
+
+class BaseMemberFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, district_ids, **kwargs):
+        instance = kwargs.get("instance")
+        people = district_people(district_ids)
+        if instance is not None and instance.pk:
+            # Members linked to an account keep it even when it has no role here (any more).
+            linked = instance.members.exclude(user=None).values("user_id")
+            people = User.objects.filter(Q(pk__in=people.values("pk")) | Q(pk__in=linked)).order_by("full_name")
+        self.people = people
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "people": self.people}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            people=self.people,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        for role in (CouncilMember.Role.CHAIR, CouncilMember.Role.SECRETARY):
+            holders = [f for f in kept if f.cleaned_data.get("role") == role]
+            if len(holders) > 1:
+                raise forms.ValidationError(
+                    _("The council has one %(role)s: %(names)s.")
+                    % {
+                        "role": CouncilMember.Role(role).label,
+                        "names": ", ".join(
+                            f.cleaned_data.get("full_name") or str(f.cleaned_data["user"]) for f in holders
+                        ),
+                    }
+                )
+        users = [f.cleaned_data["user"] for f in kept if f.cleaned_data.get("user")]
+        twice = {u for u in users if users.count(u) > 1}
+        if twice:
+            raise forms.ValidationError(
+                _("Each person is on the council once: %s.") % ", ".join(u.full_name or u.email for u in twice)
+            )
+
+
+MemberFormSet = forms.inlineformset_factory(
+    CouncilMeeting, CouncilMember, form=MemberForm, formset=BaseMemberFormSet, extra=3, can_delete=True
+)
 
 
 class AgendaForm(forms.Form):
@@ -260,11 +326,38 @@ class AgendaForm(forms.Form):
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["decision", "reasons", "fix_by", "votes_for", "votes_against", "votes_abstained"]
+        fields = [
+            "decision",
+            "reasons",
+            "fix_by",
+            "votes_for",
+            "votes_against",
+            "votes_abstained",
+            "recused",
+            "override_reason",
+        ]
         widgets = {
             "reasons": forms.Textarea(attrs={"rows": 2}),
+            "override_reason": forms.Textarea(attrs={"rows": 2}),
             "fix_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "recused": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, *args, context, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context = context
+        self.conflicts = context.conflicts.get(self.instance.pk, set())
+        self.fields["recused"].queryset = CouncilMember.objects.filter(pk__in=[m.pk for m in context.present])
+        self.fields["recused"].label = _("Abstain for a conflict of interest")
+        if not self.is_bound and self.conflicts:
+            ticked = {getattr(m, "pk", m) for m in self.initial.get("recused", [])}
+            self.initial["recused"] = sorted(ticked | self.conflicts)
+        application = self.instance.application if self.instance.application_id else None
+        progress = context.progress.get(self.instance.application_id)
+        awards_status = application is not None and application.call.purpose == Call.Purpose.STATUS
+        self.unfinished = progress if awards_status and services.expertise_unfinished(progress) else None
+        if self.unfinished is None:
+            del self.fields["override_reason"]
 
     def clean(self):
         data = super().clean()
@@ -276,6 +369,23 @@ class DecisionForm(forms.ModelForm):
                 self.add_error("fix_by", _("Give the date, not in the past, by which the applicant revises."))
         else:
             data["fix_by"] = None
+        # Members with a known conflict abstain whatever was ticked.
+        recused = {*(data.get("recused") or []), *[m for m in self.context.present if m.pk in self.conflicts]}
+        data["recused"] = sorted(recused, key=lambda m: (m.order, m.pk))
+        votes = tuple(data.get(name) or 0 for name in ("votes_for", "votes_against", "votes_abstained"))
+        problems = services.decision_problems(
+            self.context,
+            self.instance,
+            decision=data.get("decision"),
+            votes=votes,
+            recused=data["recused"],
+            override_reason=data.get("override_reason", ""),
+        )
+        for name, message in problems.items():
+            if name in self.fields:
+                self.add_error(name, message)
+            else:
+                self.add_error(None, message)
         return data
 
 

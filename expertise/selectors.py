@@ -259,8 +259,10 @@ def my_presentations(user):
 
 
 def meetings(user):
-    queryset = CouncilMeeting.objects.select_related("district", "chair", "secretary").annotate(
-        items=Count("agenda", distinct=True)
+    queryset = (
+        CouncilMeeting.objects.select_related("district")
+        .prefetch_related("members")
+        .annotate(items=Count("agenda", distinct=True))
     )
     if not user.is_superuser:
         queryset = boundary.within(queryset, reader_district_ids(user))
@@ -270,7 +272,8 @@ def meetings(user):
 def agenda_of(meeting):
     return list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("application__institution", "application__call")
+        .select_related("application__institution", "application__call__status_kind")
+        .prefetch_related("recused")
         .order_by("order", "pk")
     )
 

@@ -13,12 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import RoleAssignment, User
 from applications import services as applications
@@ -34,6 +35,7 @@ from .models import (
     ConflictDeclaration,
     CouncilMeeting,
     CouncilMeetingEvent,
+    CouncilMember,
     ExpertiseClosure,
     ExpertProfile,
     Presentation,
@@ -746,6 +748,57 @@ def _require_editable(meeting):
         raise TransitionError(_("The decisions of this meeting have been applied: it can no longer be changed."))
 
 
+def member_details(user):
+    """(full name, position, organisation) to fill a council member linked to this user."""
+    role = RoleAssignment.objects.filter(user=user, institution__isnull=False).select_related("institution").first()
+    return user.full_name or user.email, user.position, role.institution.short_name if role else ""
+
+
+@transaction.atomic
+def save_members(meeting, formset):
+    """Save the roster typed on the meeting's page: nobody is dropped unless marked for deletion.
+
+    A member linked to an account and typed without a name takes the account's name, position
+    and institution.
+    """
+    _require_editable(meeting)
+    members = formset.save(commit=False)
+    for member in formset.deleted_objects:
+        member.delete()
+    last = max([m.order for m in meeting.members.all()], default=0) if meeting.pk else 0
+    for member in members:
+        member.meeting = meeting
+        if member.pk is None:
+            last += 1
+            member.order = last
+        if member.user_id and not member.full_name:
+            member.full_name, position, organisation = member_details(member.user)
+            member.position = member.position or position
+            member.organisation = member.organisation or organisation
+        member.save()
+    return meeting
+
+
+def copy_roster(meeting, source):
+    """A new meeting of a council starts with the roster of its previous meeting (nobody present yet)."""
+    CouncilMember.objects.bulk_create(
+        CouncilMember(
+            meeting=meeting,
+            order=m.order,
+            full_name=m.full_name,
+            position=m.position,
+            organisation=m.organisation,
+            user_id=m.user_id,
+            role=m.role,
+        )
+        for m in source.members.all()
+    )
+
+
+def previous_meeting(district_id, kind):
+    return CouncilMeeting.objects.filter(district_id=district_id, kind=kind).order_by("-date", "-pk").first()
+
+
 @transaction.atomic
 def add_to_agenda(meeting, applications_to_add):
     """Put applications in expertise on the meeting's agenda (each once), after what is there."""
@@ -764,14 +817,147 @@ def add_to_agenda(meeting, applications_to_add):
     return added
 
 
+def review_progress(application_ids):
+    """{application id: (reviews submitted, reviews expected)}: the experts still assigned count."""
+    progress = dict.fromkeys(application_ids, (0, 0))
+    rows = (
+        Assignment.objects.filter(application_id__in=application_ids, state__in=Assignment.ACTIVE)
+        .values_list("application_id")
+        .annotate(expected=Count("pk"), done=Count("pk", filter=Q(state=AState.COMPLETED)))
+        .values_list("application_id", "done", "expected")
+        .order_by()
+    )
+    for application_id, done, expected in rows:
+        progress[application_id] = (done, expected)
+    return progress
+
+
+def expertise_unfinished(progress):
+    done, expected = progress
+    return expected == 0 or done < expected
+
+
+def conflicts_of(meeting, items):
+    """{agenda item id: {member id}}: members who cannot judge the applicant.
+
+    A member linked to an account that works at the applicant institution or declared a
+    conflict with it, or whose organisation is the applicant's name.
+    """
+    members = list(meeting.members.all())
+    items = [item for item in items if item.application_id]
+    institution_ids = {item.application.institution_id for item in items}
+    user_ids = {m.user_id for m in members if m.user_id}
+    ties = set(
+        RoleAssignment.objects.filter(user_id__in=user_ids, institution_id__in=institution_ids).values_list(
+            "user_id", "institution_id"
+        )
+    )
+    ties |= set(
+        ConflictDeclaration.objects.filter(expert_id__in=user_ids, institution_id__in=institution_ids).values_list(
+            "expert_id", "institution_id"
+        )
+    )
+    found = {}
+    for item in items:
+        institution = item.application.institution
+        names = {n.casefold() for n in (institution.short_name, institution.full_name) if n}
+        found[item.pk] = {
+            m.pk for m in members if (m.user_id, institution.pk) in ties or (m.organisation.strip().casefold() in names)
+        }
+    return found
+
+
+@dataclass
+class DecisionContext:
+    """What deciding on a meeting's agenda is checked against (built once for the whole formset)."""
+
+    meeting: CouncilMeeting
+    present: list
+    conflicts: dict  # {agenda item id: {member id}}
+    progress: dict  # {application id: (done, expected)}
+
+    @classmethod
+    def of(cls, meeting, items=None):
+        items = (
+            items
+            if items is not None
+            else list(meeting.agenda.select_related("application__institution", "application__call"))
+        )
+        return cls(
+            meeting=meeting,
+            present=[m for m in meeting.members.all() if m.present],
+            conflicts=conflicts_of(meeting, items),
+            progress=review_progress([item.application_id for item in items if item.application_id]),
+        )
+
+
+def decision_problems(context, item, *, decision, votes, recused, override_reason):
+    """{field: Russian message} for a decision that the protocol could not carry; empty when fine.
+
+    `votes` is (for, against, abstained); `recused` the members abstaining for a conflict.
+    The votes cannot exceed the members present; each recused member present is among those
+    who abstained; awarding with reviews unfinished needs the override's reason.
+    """
+    problems = {}
+    present = len(context.present)
+    present_ids = {m.pk for m in context.present}
+    if sum(votes) > present:
+        problems["votes_for"] = ngettext(
+            "%(votes)d votes are recorded, but only %(present)d member is present.",
+            "%(votes)d votes are recorded, but only %(present)d members are present.",
+            present,
+        ) % {"votes": sum(votes), "present": present}
+    recused_present = [m for m in recused if m.pk in present_ids]
+    if len(recused_present) > votes[2]:
+        problems["votes_abstained"] = _(
+            "Members with a conflict of interest abstain (%(names)s): at least %(count)d must be recorded as abstained."
+        ) % {"names": ", ".join(m.full_name for m in recused_present), "count": len(recused_present)}
+    awards_status = item.application_id and item.application.call.purpose == Call.Purpose.STATUS
+    if decision == AgendaItem.Decision.AWARD and awards_status:
+        done, expected = context.progress.get(item.application_id, (0, 0))
+        if expertise_unfinished((done, expected)) and not (override_reason or "").strip():
+            problems["override_reason"] = _(
+                "The expertise is not complete (%(done)d of %(expected)d reviews submitted): to award now, "
+                "write why the council decides without waiting for it."
+            ) % {"done": done, "expected": expected}
+    return problems
+
+
 @transaction.atomic
-def record_decisions(meeting, formset, *, by):
-    """Save the decisions and votes typed for the agenda; the meeting counts as held."""
+def record_decisions(meeting, formset, *, by, context=None, today=None):
+    """Save the decisions and votes typed for the agenda.
+
+    Members with a conflict of interest are always recorded as recused; an award decided
+    before the reviews are in keeps how many were in. The meeting counts as held once a
+    decision is recorded and its date has come.
+    """
     _require_editable(meeting)
+    context = context or DecisionContext.of(meeting)
     formset.save()
-    if meeting.status == MStatus.DRAFT and meeting.agenda.exclude(decision="").exists():
+    for item in meeting.agenda.prefetch_related("recused"):
+        automatic = context.conflicts.get(item.pk, set())
+        if automatic - {m.pk for m in item.recused.all()}:
+            item.recused.add(*automatic)
+        progress = context.progress.get(item.application_id, (0, 0))
+        override = (
+            item.decision == AgendaItem.Decision.AWARD
+            and item.override_reason.strip()
+            and expertise_unfinished(progress)
+        )
+        done, expected = progress if override else (None, None)
+        AgendaItem.objects.filter(pk=item.pk).update(
+            override_reason=item.override_reason if override else "", reviews_done=done, reviews_expected=expected
+        )
+    today = today or timezone.localdate()
+    if meeting.status == MStatus.DRAFT and meeting.date <= today and meeting.agenda.exclude(decision="").exists():
         set_meeting_status(meeting, MStatus.HELD, by=by)
     return meeting
+
+
+@dataclass
+class Applied:
+    meeting: CouncilMeeting
+    unreached: list  # institutions whose decision letter had nobody to go to
 
 
 def answer_back_to_council(sender, *, application, **kwargs):
@@ -813,7 +999,7 @@ def back_on_agenda(application, today=None):
 
 
 @transaction.atomic
-def apply_decisions(meeting, *, by):
+def apply_decisions(meeting, *, by, today=None):
     """Carry out every decision of the meeting at once.
 
     «Award» enters the status into the registry (a competition) or accepts the report/talk;
@@ -822,21 +1008,45 @@ def apply_decisions(meeting, *, by):
     revised and resubmitted, it comes back to this council (see back_on_agenda). The
     coordinators of each institution are told the decision with its reasons; the reviews of
     decided applications are closed. All or nothing.
+
+    Refused for a meeting dated in the future, and when a question's votes or override no
+    longer hold (see decision_problems: attendance may have changed since). An institution
+    without a coordinator account gets no letter: `by` is told so (a notification), and the
+    result lists them for the page.
     """
+    today = today or timezone.localdate()
     meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
-    items = list(
-        meeting.agenda.filter(application__isnull=False).select_related(
-            "application__call__status_kind", "application__institution"
+    if meeting.date > today:
+        raise TransitionError(
+            _("The meeting is on %(date)s: its decisions can be applied once it has been held.")
+            % {"date": date_format(meeting.date, "j E Y")}
         )
+    items = list(
+        meeting.agenda.filter(application__isnull=False)
+        .select_related("application__call__status_kind", "application__institution")
+        .prefetch_related("recused")
     )
     if not items:
         raise TransitionError(_("The agenda has no applications to decide on."))
     undecided = [str(item.application.institution) for item in items if not item.decision]
     if undecided:
         raise TransitionError(_("No decision yet on: %s.") % ", ".join(undecided))
+    context = DecisionContext.of(meeting, items)
+    for item in items:
+        problems = decision_problems(
+            context,
+            item,
+            decision=item.decision,
+            votes=(item.votes_for, item.votes_against, item.votes_abstained),
+            recused=list(item.recused.all()),
+            override_reason=item.override_reason,
+        )
+        if problems:
+            raise TransitionError(f"{item.application.institution}: {' '.join(problems.values())}")
     body = f"{capfirst(meeting.get_kind_display())} ({meeting.district.centre_name or meeting.district})"
     Decision = AgendaItem.Decision
+    unreached = []
     for item in items:
         application = (
             Application.objects.select_for_update().select_related("call", "institution").get(pk=item.application_id)
@@ -846,6 +1056,8 @@ def apply_decisions(meeting, *, by):
                 _("%(institution)s: the application is «%(state)s», not in expertise.")
                 % {"institution": application.institution, "state": application.get_state_display()}
             )
+        if not applications.coordinators_of(application.institution):
+            unreached.append(application.institution)
         reason = item.reasons or item.get_decision_display()
         if item.decision == Decision.AWARD and application.call.purpose == Call.Purpose.STATUS:
             applications.award_status(
@@ -868,4 +1080,25 @@ def apply_decisions(meeting, *, by):
             )
     freeze_reviews()
     set_meeting_status(meeting, MStatus.APPLIED, by=by, updates={"applied_by": by, "applied_at": timezone.now()})
-    return meeting
+    if unreached and by is not None:
+        _tell_unreached(meeting, unreached, by)
+    return Applied(meeting, unreached)
+
+
+def undelivered_message(institutions):
+    return _(
+        "The decision letter could not be sent to %(names)s: no coordinator account. "
+        "Tell them yourself, or give the institution a coordinator."
+    ) % {"names": ", ".join(str(i) for i in institutions)}
+
+
+def _tell_unreached(meeting, institutions, by):
+    notify(
+        [by],
+        kind="expertise_letter_undelivered",
+        obj=meeting,
+        title=_("The council's decision was not sent: %s") % ", ".join(str(i) for i in institutions),
+        body=undelivered_message(institutions),
+        url=reverse("expertise:council", args=[meeting.pk]),
+        context={"institution": ", ".join(str(i) for i in institutions)},
+    )

@@ -176,6 +176,11 @@ register("expertise_conflict", _("An expert declares a conflict of interest"))
 register("expertise_presentation", _("A public presentation is scheduled"))
 register("expertise_return", _("The council returns an application for revision"))
 register("expertise_reopened", _("A methodist reopens an expert's assignment or review"))
+register(
+    "expertise_letter_undelivered",
+    _("A council's decision could not be sent: the institution has no coordinator"),
+    extra=("institution",),
+)
 # Rating
 register("rating_published", _("The rating is published"))
 register("rating_card_submitted", _("A rating card is submitted for verification"))

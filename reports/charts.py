@@ -16,11 +16,11 @@ def dashboard_charts(report):
         "competitions": {
             "labels": [call.title[:40] for call in report.competitions],
             "datasets": [
-                {"label": _("Awarded"), "data": [c.awarded for c in report.competitions]},
-                {"label": _("Not awarded"), "data": [c.not_awarded for c in report.competitions]},
+                {"label": _("Awarded"), "data": [c.counts.awarded for c in report.competitions]},
+                {"label": _("Not awarded"), "data": [c.counts.not_awarded for c in report.competitions]},
                 {
                     "label": _("Under way"),
-                    "data": [c.handed_in - c.awarded - c.not_awarded for c in report.competitions],
+                    "data": [c.counts.waiting + c.counts.returned + c.counts.in_expertise for c in report.competitions],
                 },
             ],
         },

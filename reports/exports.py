@@ -88,22 +88,22 @@ def sites_by_status_table(report):
 
 
 def competitions_table(report):
-    headers = [_("Call"), _("Status"), pgettext("report", "Deadline"), _("Handed in"), _("Waiting for the check")]
-    headers += [_("Returned"), _("In expertise"), _("Awarded"), _("Not awarded")]
+    """One row per call: «handed in», then its stages (they sum to it), and a total row."""
+    headers = [_("Call"), _("Status"), pgettext("report", "Deadline"), _("Handed in")]
+    headers += [str(stage.label) for stage in selectors.STAGES]
     rows = [
         [
             c.title,
             c.status_kind.name if c.status_kind else "",
             _local(c.closes_at),
-            c.handed_in,
-            c.waiting,
-            c.returned,
-            c.in_expertise,
-            c.awarded,
-            c.not_awarded,
+            c.counts.handed_in,
+            *c.counts.columns,
         ]
         for c in report.competitions
     ]
+    if report.competitions:
+        totals = report.competition_totals
+        rows.append([pgettext("report", "Total"), "", None, totals.handed_in, *totals.columns])
     return _("Competitions"), headers, rows
 
 
@@ -212,6 +212,7 @@ def annual_pdf(report):
         "reports/pdf/annual.html",
         {
             "report": report,
+            "stages": selectors.STAGES,
             "execution_labels": list(labels.values()),
             "execution_rows": month_rows,
             "execution_totals": [report.plans.totals.get(status, 0) for status in labels],

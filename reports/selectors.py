@@ -26,6 +26,7 @@ from ratings.models import RatingCampaign
 
 Role = RoleAssignment.Role
 State = Application.State
+STAGES = applications_selectors.STAGES
 
 
 def report_districts(user):
@@ -73,20 +74,26 @@ def sites_by_level(site_list):
 
 
 def competitions(district, year):
-    """The year's calls with their applications counted by stage."""
-    handed_in = Q(applications__state__in=Application.HANDED_IN)
-    return list(
+    """The year's calls, each with `counts`: its handed-in applications by stage.
+
+    The stages and their sum come from applications.selectors.stage_counts (see STAGES there),
+    so the dashboard, the annual report and the competition results count alike.
+    """
+    calls = list(
         Call.objects.filter(district=district, academic_year=year)
         .select_related("status_kind")
-        .annotate(
-            handed_in=Count("applications", filter=handed_in),
-            waiting=Count("applications", filter=Q(applications__state__in=Application.WAITING_CHECK)),
-            returned=Count("applications", filter=Q(applications__state=State.RETURNED)),
-            in_expertise=Count("applications", filter=Q(applications__state__in=Application.IN_EXPERTISE)),
-            awarded=Count("applications", filter=Q(applications__state=State.AWARDED)),
-            not_awarded=Count("applications", filter=Q(applications__state=State.NOT_AWARDED)),
-        )
         .order_by("closes_at", "pk")
+    )
+    counts = applications_selectors.stage_counts(calls)
+    for call in calls:
+        call.counts = counts[call.pk]
+    return calls
+
+
+def competition_totals(calls):
+    """The competitions' column sums (a StageCounts over all the year's calls)."""
+    return applications_selectors.StageCounts(
+        {stage.key: sum(call.counts.by_stage[stage.key] for call in calls) for stage in STAGES}
     )
 
 
@@ -127,7 +134,7 @@ def expertise_summary(calls):
     return [
         ExpertiseLine(call, assigned.get(call.pk, 0), reviewed.get(call.pk, 0))
         for call in calls
-        if call.handed_in or assigned.get(call.pk)
+        if call.counts.handed_in or assigned.get(call.pk)
     ]
 
 
@@ -247,6 +254,10 @@ class DistrictReport:
     @property
     def awarded(self):
         return [a for a in self.decisions if a.state == State.AWARDED]
+
+    @property
+    def competition_totals(self):
+        return competition_totals(self.competitions)
 
 
 def district_report(district, year, *, with_details=True):

@@ -43,6 +43,7 @@ def dashboard(request):
         "district": district,
         "year": year,
         "report": report,
+        "stages": selectors.STAGES,
         "charts": charts.dashboard_charts(report),
         "downloads": [(name, background.get(export).label) for name, (export, _type) in DIRECT.items()],
     }

@@ -52,9 +52,12 @@ class Application(models.Model):
             "WAITING_CHECK": {State.SUBMITTED, State.RESUBMITTED},
             "IN_EXPERTISE": {State.ADMITTED, State.UNDER_EXPERTISE},
             "DECIDED": {State.AWARDED, State.NOT_AWARDED},
-            # Everything the coordinator has handed in (what methodists and experts see).
+            # Everything the coordinator has handed in and not withdrawn: what methodists see and the
+            # reports count as «подано». A returned application was handed in and is still in the
+            # competition (it comes back corrected), so it stays counted. The reports' columns
+            # (applications.selectors.STAGES) split exactly this group.
             "HANDED_IN": {
-                *(State.SUBMITTED, State.RESUBMITTED, State.ADMITTED, State.UNDER_EXPERTISE),
+                *(State.SUBMITTED, State.RESUBMITTED, State.RETURNED, State.ADMITTED, State.UNDER_EXPERTISE),
                 *(State.AWARDED, State.NOT_AWARDED),
             },
             "FINAL": {State.AWARDED, State.NOT_AWARDED, State.WITHDRAWN},

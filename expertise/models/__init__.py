@@ -1,4 +1,4 @@
-from .councils import AgendaItem, CouncilMeeting, CouncilMeetingEvent, Presentation
+from .councils import AgendaItem, CouncilMeeting, CouncilMeetingEvent, CouncilMember, Presentation
 from .experts import Assignment, ConflictDeclaration, ExpertProfile
 from .reviews import ExpertiseClosure, Review, ReviewEvent, Score
 
@@ -8,6 +8,7 @@ __all__ = [
     "ConflictDeclaration",
     "CouncilMeeting",
     "CouncilMeetingEvent",
+    "CouncilMember",
     "ExpertProfile",
     "ExpertiseClosure",
     "Presentation",

@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,8 +14,8 @@ from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
 
 from .. import exports, selectors, services
-from ..forms import AgendaForm, DecisionFormSet, MeetingForm
-from ..models import AgendaItem
+from ..forms import AgendaForm, DecisionFormSet, MeetingForm, MemberFormSet
+from ..models import AgendaItem, CouncilMeeting
 from .manage import _require_lists
 
 
@@ -44,15 +47,37 @@ def councils(request):
     )
 
 
+def _meeting_form_page(request, meeting=None):
+    district_ids = _districts(request.user)
+    data = request.POST or None
+    form = MeetingForm(data, instance=meeting, district_ids=district_ids)
+    members = MemberFormSet(data, instance=meeting or CouncilMeeting(), district_ids=district_ids, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        created = meeting is None
+        with transaction.atomic():
+            previous = services.previous_meeting(form.cleaned_data["district"].pk, form.cleaned_data["kind"])
+            saved = form.save()
+            members.instance = saved
+            services.save_members(saved, members)
+            if created and previous is not None and not saved.members.exists():
+                services.copy_roster(saved, previous)
+                messages.info(
+                    request,
+                    _("The members are copied from the meeting № %(number)s of %(date)s: mark who is present.")
+                    % {"number": previous.number, "date": date_format(previous.date, "j E Y")},
+                )
+        if created:
+            messages.success(request, _("The meeting is created. Now add the applications to its agenda."))
+        else:
+            messages.success(request, _("The meeting is saved."))
+        return redirect("expertise:council", pk=saved.pk)
+    return render(request, "expertise/council_form.html", {"form": form, "members": members, "meeting": meeting})
+
+
 @login_required
 def council_new(request):
     require(request.user, "expertise.manage_councils")
-    form = MeetingForm(request.POST or None, district_ids=_districts(request.user))
-    if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        messages.success(request, _("The meeting is created. Now add the applications to its agenda."))
-        return redirect("expertise:council", pk=meeting.pk)
-    return render(request, "expertise/council_form.html", {"form": form})
+    return _meeting_form_page(request)
 
 
 @login_required
@@ -61,21 +86,27 @@ def council_edit(request, pk):
     if not meeting.is_editable:
         messages.error(request, _("The decisions of this meeting have been applied: it can no longer be changed."))
         return redirect("expertise:council", pk=meeting.pk)
-    form = MeetingForm(request.POST or None, instance=meeting, district_ids=_districts(request.user))
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The meeting is saved."))
-        return redirect("expertise:council", pk=meeting.pk)
-    return render(request, "expertise/council_form.html", {"form": form, "meeting": meeting})
+    return _meeting_form_page(request, meeting)
+
+
+def _decision_formset(meeting, context, data=None):
+    queryset = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("application__call", "application__institution")
+        .prefetch_related("recused")
+        .order_by("order", "pk")
+    )
+    return DecisionFormSet(data, queryset=queryset, form_kwargs={"context": context})
 
 
 def _council_page(request, meeting, agenda_form=None, formset=None):
     items = selectors.agenda_of(meeting)
     can_manage = request.user.has_perm("expertise.manage_meeting", meeting) and meeting.is_editable
     if can_manage and formset is None:
-        formset = DecisionFormSet(queryset=AgendaItem.objects.filter(meeting=meeting).order_by("order", "pk"))
+        formset = _decision_formset(meeting, services.DecisionContext.of(meeting, items))
     forms_by_item = {f.instance.pk: f for f in formset.forms} if formset is not None else {}
     scores = selectors.agenda_results(items)
+    members = list(meeting.members.all())
     return render(
         request,
         "expertise/council.html",
@@ -85,8 +116,9 @@ def _council_page(request, meeting, agenda_form=None, formset=None):
             "formset": formset,
             "agenda_form": agenda_form or (AgendaForm(meeting=meeting) if can_manage else None),
             "can_manage": can_manage,
-            "members": list(meeting.members.all()),
-            "present": list(meeting.present.all()),
+            "members": members,
+            "present": [m for m in members if m.present],
+            "in_future": meeting.date > timezone.localdate(),
         },
     )
 
@@ -116,10 +148,11 @@ def council_agenda(request, pk):
 @require_POST
 def council_decisions(request, pk):
     meeting = get_meeting(request, pk, "expertise.manage_meeting")
-    formset = DecisionFormSet(request.POST, queryset=AgendaItem.objects.filter(meeting=meeting).order_by("order", "pk"))
+    context = services.DecisionContext.of(meeting)
+    formset = _decision_formset(meeting, context, request.POST)
     if formset.is_valid():
         try:
-            services.record_decisions(meeting, formset, by=request.user)
+            services.record_decisions(meeting, formset, by=request.user, context=context)
         except TransitionError as error:
             messages.error(request, str(error))
         else:
@@ -133,11 +166,13 @@ def council_decisions(request, pk):
 def council_apply(request, pk):
     meeting = get_meeting(request, pk, "expertise.manage_meeting")
     try:
-        services.apply_decisions(meeting, by=request.user)
+        applied = services.apply_decisions(meeting, by=request.user)
     except TransitionError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The decisions are applied: the registry is updated and the applicants are told."))
+        if applied.unreached:
+            messages.warning(request, services.undelivered_message(applied.unreached))
     return redirect("expertise:council", pk=meeting.pk)
 
 

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from applications.models import Application, Criterion
-from expertise.models import Assignment, CouncilMeeting
+from expertise.models import Assignment, CouncilMeeting, CouncilMember
 from tests.applications.factories import ApplicationFactory, application_for, call_for, fill_complete
 from tests.factories import InstitutionFactory, Role, UserFactory, with_role
 
@@ -59,10 +59,34 @@ def world_assignment(world, **kwargs):
     return assign(application_in_expertise(world, **kwargs), world.users.expert)
 
 
-def meeting(world, **kwargs):
+def meeting(world, *, chair=None, secretary=None, members=(), present=(), **kwargs):
+    """A meeting of the world's district; `members` (users, or names for people without an account)."""
     kwargs.setdefault("number", "1")
     kwargs.setdefault("date", timezone.localdate())
-    return CouncilMeeting.objects.create(district=world.district, **kwargs)
+    created = CouncilMeeting.objects.create(district=world.district, **kwargs)
+    people = list(dict.fromkeys([p for p in (chair, secretary) if p is not None] + list(members)))
+    seat(created, people, present=present, chair=chair, secretary=secretary)
+    return created
+
+
+def seat(meeting_obj, people, *, present=(), chair=None, secretary=None):
+    """Council members: a User (linked, named after them) or a plain name; chair and secretary among them."""
+    Role = CouncilMember.Role
+    rows = []
+    for order, person in enumerate(people, start=1):
+        is_user = not isinstance(person, str)
+        role = Role.CHAIR if person == chair else Role.SECRETARY if person == secretary else Role.MEMBER
+        rows.append(
+            CouncilMember(
+                meeting=meeting_obj,
+                order=order,
+                user=person if is_user else None,
+                full_name=(person.full_name or person.email) if is_user else person,
+                role=role,
+                present=person in present,
+            )
+        )
+    return CouncilMember.objects.bulk_create(rows)
 
 
 def scores_of(application, values, comment=""):

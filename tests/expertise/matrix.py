@@ -102,15 +102,15 @@ def _agenda_data(w):
 
 
 def _decisions_data(w):
-    w.case_meeting = meeting(w)
+    w.case_meeting = meeting(w, members=["Соколов П. А."], present=["Соколов П. А."])
     item = AgendaItem.objects.create(meeting=w.case_meeting, application=application_in_expertise(w), order=1)
     return {
         "form-TOTAL_FORMS": "1",
         "form-INITIAL_FORMS": "1",
         "form-0-id": str(item.pk),
-        "form-0-decision": "award",
-        "form-0-reasons": "Высокие оценки",
-        "form-0-votes_for": "5",
+        "form-0-decision": "not_award",
+        "form-0-reasons": "Мало ресурсов",
+        "form-0-votes_for": "1",
         "form-0-votes_against": "0",
         "form-0-votes_abstained": "0",
     }

@@ -234,18 +234,26 @@ def test_experts_score_the_admitted_application_and_the_council_awards_the_statu
     page.fill("[name=number]", "5")
     page.fill("[name=date]", today.isoformat())
     page.fill("[name=place]", "ИМЦ Красносельского района, каб. 12")
-    chair = page.locator("[name=chair] option", has_text="Григорьева Анна Павловна").get_attribute("value")
-    page.locator("[name=chair]").select_option(chair)
-    secretary = page.locator("[name=secretary] option", has_text="Степанова Ксения Олеговна").get_attribute("value")
-    page.locator("[name=secretary]").select_option(secretary)
-    for person in COUNCIL:
-        page.locator("#div_id_members").get_by_label(person, exact=False).check()
-        page.locator("#div_id_present").get_by_label(person, exact=False).check()
+    # The council: three people with accounts (the first chairs, the second keeps the minutes) and a
+    # scientist without one, typed in a fourth row; the three with accounts are present.
+    roles = ["chair", "secretary", "member"]
+    for index, person in enumerate(COUNCIL):
+        option = page.locator(f"[name=members-{index}-user] option", has_text=person).get_attribute("value")
+        page.locator(f"[name=members-{index}-user]").select_option(option)
+        page.locator(f"[name=members-{index}-role]").select_option(roles[index])
+        page.locator(f"[name=members-{index}-present]").check()
+    page.get_by_role("button", name="Добавить члена совета").click()
+    page.fill("[name=members-3-full_name]", "Соколов Павел Андреевич")
+    page.fill("[name=members-3-position]", "доцент кафедры педагогики")
+    page.fill("[name=members-3-organisation]", "РГПУ им. А. И. Герцена")
+    methodist.shot("council-members")
     page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.get_by_text("Заседание создано.")).to_be_visible()
     meeting = CouncilMeeting.objects.get(district=call.district, number="5", date=today)
     assert meeting.status == CouncilMeeting.Status.DRAFT
-    assert meeting.present.count() == len(COUNCIL)
+    assert meeting.members.filter(present=True).count() == len(COUNCIL)
+    assert meeting.members.get(full_name="Соколов Павел Андреевич").user is None
+    assert meeting.chair.full_name == COUNCIL[0]
 
     page.get_by_label(f"ГБОУ лицей № 590 — {call.title}").check()
     page.get_by_role("button", name="Добавить", exact=True).click()
@@ -283,7 +291,9 @@ def test_experts_score_the_admitted_application_and_the_council_awards_the_statu
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(protocol.body())).pages)
     assert "ПРОТОКОЛ № 5" in text
     assert "ГБОУ лицей № 590" in text
-    assert f"РЕШИЛИ: Присвоить статус. {REASONS}" in text
+    assert f"РЕШИЛИ: Присвоить статус «{call.status_kind.name}». {REASONS}" in text
+    assert "заседания координационного совета по инновационной деятельности" in text
+    assert "Присутствовали (3 из 4)" in text
     assert "Голосовали: за — 3, против — 0, воздержались — 0." in text
 
     # Anyone sees the site in the public registry, with its status and the council's protocol.

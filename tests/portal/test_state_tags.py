@@ -30,6 +30,6 @@ def test_labels_are_translated_once_per_language(world):
 
 
 def test_group_membership_in_templates(world):
-    application = application_for(world, state=Application.State.RETURNED)
+    application = application_for(world, state=Application.State.DRAFT)
     text = '{% if a|in_group:"EDITABLE" %}edit{% endif %}{% if a|in_group:"HANDED_IN" %}in{% endif %}'
     assert render(text, a=application) == "edit"

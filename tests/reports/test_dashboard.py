@@ -169,7 +169,7 @@ def test_a_background_report_of_another_district_is_refused(client, world):
 def test_dashboard_queries_do_not_grow(client, world, django_assert_num_queries, rows):
     populate(world, rows=rows)
     client.force_login(world.users.district_office)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(reverse("reports:dashboard"))
     assert len(response.context["report"].competitions) == rows
     assert len(response.context["report"].sites) == rows

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0008_extension_request'),
-        ('expertise', '0003_council_return'),
+        ('expertise', '0004_council_members'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
