@@ -26,6 +26,7 @@ def _add_form(world, **overrides):
         "status_kind": StatusKindFactory().pk,
         "form": Call.Form.TRAINING_SITE,
         "academic_year": "2025/2026",
+        "aggregation": Call.Aggregation.MEAN,
         "title": "Конкурс на статус районной стажировочной площадки 2025",
         "rules": "",
         "opens_at_0": now.strftime("%d.%m.%Y"),
