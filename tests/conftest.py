@@ -257,11 +257,15 @@ def demo_committed_for_module(request, _demo_session, django_db_blocker):
         if _demo.snapshot is None:
             _open_demo_group(django_db_blocker, _demo_session)
             _close_demo_group()
+        # What migrations wrote (default letter templates, reminder settings, …) is kept to be
+        # written back after the flush: the tests after this module expect it, as after any other.
+        initial = _serialize()
         _restore(_demo.snapshot)
         try:
             yield SimpleNamespace(output=_demo.output, media=_demo.media)
         finally:
             call_command("flush", interactive=False, verbosity=0)
+            _restore(initial)
 
 
 def pytest_collection_modifyitems(items):
