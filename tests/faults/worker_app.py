@@ -22,6 +22,9 @@ from tests.faults import slow_export  # noqa: E402, F401 - the mail-queue test's
 app.conf.update(
     broker_transport_options={"visibility_timeout": 4, "unacked_restore_interval": 1, "unacked_restore_throttle": 1},
     task_default_queue=os.environ["FAULTS_QUEUE"],
+    # Everything the worker queues (letters of a reminder run too) stays on the test's own queue,
+    # which is the only one this worker consumes.
+    task_routes={},
 )
 
 FAULT_PREFIX = "Сбой"
