@@ -229,6 +229,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Letters never wait behind exports: three queues, each worker of docker-compose takes its own
 # («mail»: letters and reminders; «heavy»: exports, book builds, document parsing; «default»: the rest).
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A worker process that grew past this (KiB) after a task (a 300-page book build keeps ~280 MB) is
+# replaced by a fresh one before the next task: worker memory stays bounded (prefork pool).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
 CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "mail"},
     "accounts.send_*": {"queue": "mail"},

@@ -34,3 +34,18 @@ def test_without_a_broker_tasks_run_in_process(db):
     assert app.conf.task_always_eager
     InstitutionFactory()
     assert healthcheck.delay().get() == {"ok": True, "institutions": 1}
+
+
+def test_worker_memory_is_bounded_in_every_deployed_worker():
+    # A process that grew past the limit after a task is replaced before the next one; Celery
+    # applies it only to the prefork pool, which every worker of docker-compose and `make worker` runs.
+    from pathlib import Path
+
+    assert app.conf.worker_max_memory_per_child == 300_000
+    root = Path(__file__).resolve().parent.parent
+    compose = (root / "docker-compose.yml").read_text()
+    makefile = (root / "Makefile").read_text()
+    assert compose.count('"innovation_portal", "worker"') == 2
+    assert makefile.count("celery -A innovation_portal worker") == 2
+    for text in (compose, makefile):
+        assert "--pool" not in text and "-P " not in text
