@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.core import mail, serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import TestCase
 from django.test.utils import override_settings
 
@@ -284,3 +284,9 @@ def pytest_runtest_setup(item):
     # Any other test starts from an empty database: the demo group is rolled back first.
     if "demo_db" not in getattr(item, "fixturenames", ()):
         _close_demo_group()
+    # Each test starts as a request does: a connection the server dropped since it was last
+    # checked (the database-restart fault test cuts every connection from outside) is noticed
+    # by a health check at its next query and replaced, instead of failing a later test's setup.
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()

@@ -7,6 +7,7 @@ connection, opens a new one and answers normally. On SQLite there is no server t
 same two requests still have to work.
 """
 
+import time
 import urllib.request
 
 import psycopg
@@ -70,3 +71,25 @@ def test_repeated_restarts_need_no_manual_step(live_server, transactional_db):
             cut_every_connection()
             connection.close_if_unusable_or_obsolete()
     assert fetch(registry)[0] == 200
+
+
+def test_a_connection_cut_between_tests_is_replaced_before_the_next_test(transactional_db):
+    """The suite's own boundary: a test starting after a restart gets a working connection."""
+    from types import SimpleNamespace
+
+    from tests.conftest import pytest_runtest_setup
+
+    assert StatusAward.objects.count() == 0  # the connection is open and was checked
+    if connection.vendor == "postgresql":
+        mine = connection.connection.info.backend_pid
+        assert cut_every_connection() >= 1
+        params = connection.get_connection_params()
+        keys = ("dbname", "user", "password", "host", "port")
+        with psycopg.connect(**{k: params[k] for k in keys if params.get(k)}, autocommit=True) as outside:
+            for _ in range(100):  # the backend exits on its own shortly after the signal
+                gone = outside.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [mine]).fetchone()
+                if gone[0] == 0:
+                    break
+                time.sleep(0.05)
+    pytest_runtest_setup(SimpleNamespace(fixturenames=()))  # what runs before every test
+    assert StatusAward.objects.count() == 0
