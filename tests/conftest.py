@@ -14,6 +14,7 @@ from django.core.management.color import no_style
 from django.db import connection, connections, transaction
 from django.test import TestCase
 from django.test.utils import override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from tests.factories import DistrictFactory, InstitutionFactory, Role, UserFactory, with_role
 
@@ -284,9 +285,14 @@ def pytest_runtest_setup(item):
     # Any other test starts from an empty database: the demo group is rolled back first.
     if "demo_db" not in getattr(item, "fixturenames", ()):
         _close_demo_group()
-    # Each test starts as a request does: a connection the server dropped since it was last
-    # checked (the database-restart fault test cuts every connection from outside) is noticed
-    # by a health check at its next query and replaced, instead of failing a later test's setup.
-    for conn in connections.all(initialized_only=True):
-        if conn.connection is not None and not conn.in_atomic_block:
-            conn.close_if_unusable_or_obsolete()
+    check_connections(item.config.stash[blocking_manager_key])
+
+
+def check_connections(blocker):
+    """Each test starts as a request does: a connection the server dropped since it was last
+    checked (the database-restart fault test cuts every connection from outside) is noticed by
+    a health check at its next query and replaced, instead of failing a later test's setup."""
+    with blocker.unblock():
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and not conn.in_atomic_block:
+                conn.close_if_unusable_or_obsolete()

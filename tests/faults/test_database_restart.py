@@ -73,11 +73,9 @@ def test_repeated_restarts_need_no_manual_step(live_server, transactional_db):
     assert fetch(registry)[0] == 200
 
 
-def test_a_connection_cut_between_tests_is_replaced_before_the_next_test(transactional_db):
+def test_a_connection_cut_between_tests_is_replaced_before_the_next_test(transactional_db, django_db_blocker):
     """The suite's own boundary: a test starting after a restart gets a working connection."""
-    from types import SimpleNamespace
-
-    from tests.conftest import pytest_runtest_setup
+    from tests.conftest import check_connections
 
     assert StatusAward.objects.count() == 0  # the connection is open and was checked
     if connection.vendor == "postgresql":
@@ -91,5 +89,5 @@ def test_a_connection_cut_between_tests_is_replaced_before_the_next_test(transac
                 if gone[0] == 0:
                     break
                 time.sleep(0.05)
-    pytest_runtest_setup(SimpleNamespace(fixturenames=()))  # what runs before every test
+    check_connections(django_db_blocker)  # what runs before every test
     assert StatusAward.objects.count() == 0
