@@ -76,7 +76,10 @@ def test_word_upload_progress_length_rule_and_editors_exception(demo, visit, que
     job = WordImport.objects.get(article__collection=bulletin)
     assert job.state == WordImport.State.QUEUED
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    # Every queue the workers of docker-compose take: the conversion goes to «heavy», like the rest of
+    # publications' tasks (settings.CELERY_TASK_ROUTES), and a worker of «default» alone never sees it.
+    queues = ["default", "mail", "heavy"]
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=queues):
         # The page polls; the worker converts, saves and counts the pages.
         result = page.locator("#word-import-result")
         expect(result).to_contain_text(TITLE, timeout=90_000)
