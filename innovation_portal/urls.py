@@ -26,3 +26,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Russian pages in the portal's layout (innovation_portal/errors.py); CSRF_FAILURE_VIEW is in settings.
+handler400 = "innovation_portal.errors.bad_request"
+handler403 = "innovation_portal.errors.permission_denied"
+handler404 = "innovation_portal.errors.page_not_found"
+handler500 = "innovation_portal.errors.server_error"
