@@ -112,6 +112,7 @@ def test_with_the_database_down_the_russian_500_page_is_shown_in_the_layout(worl
     assert "На стороне портала что-то пошло не так" in page and HOME_LINK in page
     # The self-contained template rendered, not the plain fallback: the layout's stylesheets are there.
     assert "vendor/bootstrap/bootstrap.min.css" in page and "css/portal.css" in page
+    assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
 def test_the_500_page_needs_no_request_and_no_database():
