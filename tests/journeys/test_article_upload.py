@@ -2,7 +2,6 @@
 allows an exception; then it goes."""
 
 import io
-import os
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -12,15 +11,7 @@ from playwright.sync_api import expect
 from innovation_portal.celery import app
 from publications.models import Article, Collection, WordImport
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.worker,
-    # KNOWN DEFECT (closing note of the third session): on PostgreSQL the background Word conversion's
-    # result never reaches the page in this journey (passes on SQLite); to be found and fixed first thing.
-    pytest.mark.skipif(
-        os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="known defect on PostgreSQL, see the note"
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 TITLE = "СМЫСЛОВОЕ ЧТЕНИЕ НА УРОКАХ БИОЛОГИИ"
 
