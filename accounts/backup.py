@@ -4,10 +4,16 @@ A backup is one .tar.gz holding `manifest.json` (when, which migrations, how man
 each model), `data.json` (Django's dumpdata with natural keys, so it loads into any
 database engine) and `media/` (MEDIA_ROOT as it was). Restoring needs a database migrated
 to the same migrations; it replaces all data and files.
+
+An archive holds every password hash and every uploaded document, so it is written readable
+by its owner only (0600, whatever the umask): first to a temporary file beside the target,
+created 0600, then renamed into place. It may not be written inside MEDIA_ROOT, or every
+backup would carry all the previous ones.
 """
 
 import io
 import json
+import os
 import tarfile
 import tempfile
 from pathlib import Path
@@ -44,8 +50,25 @@ def _counts():
     return counts
 
 
+ARCHIVE_MODE = 0o600
+
+
+def _inside(path, folder):
+    return path == folder or folder in path.parents
+
+
 def create_backup(output):
-    """Write a backup archive to `output` (a path); returns the manifest."""
+    """Write a backup archive to `output` (a path, mode 0600); returns the manifest.
+
+    Refuses (BackupError) a path inside MEDIA_ROOT. A failed backup leaves no partial file.
+    """
+    output = Path(output)
+    media_root = Path(settings.MEDIA_ROOT)
+    if _inside(output.resolve(), media_root.resolve()):
+        raise BackupError(
+            f"The archive may not be written inside MEDIA_ROOT ({media_root}): every later backup would "
+            "contain it. Write it to a folder outside MEDIA_ROOT, e.g. /var/backups/portal/."
+        )
     data = io.StringIO()
     call_command(
         "dumpdata",
@@ -61,21 +84,29 @@ def create_backup(output):
         "migrations": [list(m) for m in _migrations()],
         "counts": _counts(),
     }
-    media_root = Path(settings.MEDIA_ROOT)
-    with tarfile.open(output, "w:gz") as archive:
-        for name, payload in (
-            ("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1)),
-            ("data.json", data.getvalue()),
-        ):
-            raw = payload.encode()
-            info = tarfile.TarInfo(name)
-            info.size = len(raw)
-            info.mtime = int(timezone.now().timestamp())
-            archive.addfile(info, io.BytesIO(raw))
-        if media_root.exists():
-            for path in sorted(media_root.rglob("*")):
-                if path.is_file():
-                    archive.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}", recursive=False)
+    # mkstemp creates the file 0600 whatever the umask; fchmod says so explicitly all the same.
+    descriptor, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+    try:
+        os.fchmod(descriptor, ARCHIVE_MODE)
+        with os.fdopen(descriptor, "wb") as raw_file, tarfile.open(fileobj=raw_file, mode="w:gz") as archive:
+            for name, payload in (
+                ("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1)),
+                ("data.json", data.getvalue()),
+            ):
+                raw = payload.encode()
+                info = tarfile.TarInfo(name)
+                info.size = len(raw)
+                info.mtime = int(timezone.now().timestamp())
+                archive.addfile(info, io.BytesIO(raw))
+            if media_root.exists():
+                for path in sorted(media_root.rglob("*")):
+                    if path.is_file():
+                        arcname = f"media/{path.relative_to(media_root).as_posix()}"
+                        archive.add(path, arcname=arcname, recursive=False)
+        os.replace(partial, output)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return manifest
 
 

@@ -9,6 +9,7 @@ and allowed hosts, so a forgotten variable fails closed instead of running insec
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "django_ratelimit",
+    "csp",
     "accounts",
     "notifications",
     "exports",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "innovation_portal.middleware.ArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: the policy is for pages, not for the static files whitenoise answers itself.
+    "innovation_portal.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "innovation_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -252,6 +256,7 @@ EXPORTS_UNFINISHED_MAX = env_int("EXPORTS_UNFINISHED_MAX", 5)  # queued or runni
 RATE_PASSWORD_RESET_ADDRESS = env_str("RATE_PASSWORD_RESET_ADDRESS", "3/h")
 RATE_PASSWORD_RESET_CLIENT = env_str("RATE_PASSWORD_RESET_CLIENT", "10/h")
 RATE_UPLOADS = env_str("RATE_UPLOADS", "120/h")
+RATE_CSP_REPORTS = env_str("RATE_CSP_REPORTS", "60/m")  # violation reports accepted per client address
 
 # --- Forms --------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -264,6 +269,33 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A form sent from a stale page or without the cookie gets the portal's Russian page (innovation_portal/errors.py).
+CSRF_FAILURE_VIEW = "innovation_portal.errors.csrf_failure"
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and connections only from the portal
+# itself, no inline scripts or event-handler attributes (static/js/portal.js binds data-confirm,
+# data-autosubmit, …), no plugins, no framing. Images may also be data: URIs (pictures inside
+# articles, Bootstrap's icons in its CSS). Inline style="" attributes remain in templates and in
+# the vendored libraries (Bootstrap, Quill, Sortable set element styles), so only style-src-attr
+# allows 'unsafe-inline'; <style> elements are refused like scripts. Violations are reported to
+# /csp-report/ and logged by `innovation_portal.csp`.
+CSP_REPORT_URL = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": [CSP_REPORT_URL],
+    },
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
@@ -285,6 +317,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # One WARNING line per blocked script, style or frame a browser reported (/csp-report/).
+        "innovation_portal.csp": {"level": "WARNING"},
         # Without a worker every task runs in-process; its per-task log lines are noise there.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.forms import EmailAuthenticationForm
+from innovation_portal import csp
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -25,4 +26,12 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Browsers report what the Content-Security-Policy blocked (settings.CONTENT_SECURITY_POLICY).
+    path("csp-report/", csp.report, name="csp_report"),
 ]
+
+# Russian pages in the portal's layout (innovation_portal/errors.py); CSRF_FAILURE_VIEW is in settings.
+handler400 = "innovation_portal.errors.bad_request"
+handler403 = "innovation_portal.errors.permission_denied"
+handler404 = "innovation_portal.errors.page_not_found"
+handler500 = "innovation_portal.errors.server_error"

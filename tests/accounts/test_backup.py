@@ -1,3 +1,5 @@
+import os
+import stat
 import tarfile
 
 import pytest
@@ -51,3 +53,35 @@ def test_an_archive_with_a_path_escape_is_refused(tmp_path, world):
     with pytest.raises(CommandError, match="Unsafe path"):
         call_command("restore", str(evil), yes=True)
     assert Institution.objects.count() == 2  # nothing was touched
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_the_archive_is_readable_by_its_owner_only_whatever_the_umask(tmp_path, settings, umask):
+    settings.MEDIA_ROOT.mkdir(parents=True)
+    (settings.MEDIA_ROOT / "document.pdf").write_bytes(b"%PDF-1.4 secret")
+    archive = tmp_path / "backups" / "portal.tar.gz"
+    archive.parent.mkdir()
+    archive.write_bytes(b"an older archive, world-readable")
+    archive.chmod(0o644)
+    previous = os.umask(umask)
+    try:
+        call_command("backup", output=str(archive), verbosity=0)
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert [path.name for path in archive.parent.iterdir()] == ["portal.tar.gz"], "no temporary file is left"
+    with tarfile.open(archive) as opened:
+        assert "media/document.pdf" in opened.getnames()
+
+
+@pytest.mark.django_db
+def test_a_backup_into_media_root_is_refused_so_backups_never_nest(settings):
+    inside = settings.MEDIA_ROOT / "backups" / "portal.tar.gz"
+    inside.parent.mkdir(parents=True)
+
+    with pytest.raises(CommandError, match="MEDIA_ROOT"):
+        call_command("backup", output=str(inside), verbosity=0)
+
+    assert list(inside.parent.iterdir()) == []

@@ -3,8 +3,14 @@
 The portal is served by pytest-django's `live_server` (a real HTTP server in a thread, on a
 transactional test database), the demo data is there for every journey, and screenshots
 of the key pages go to tests/output/screenshots/ (kept by CI as artefacts, never committed).
+
+The Content-Security-Policy is on (settings.CONTENT_SECURITY_POLICY) and every journey fails
+on a violation: every browser context, also those a module opens itself, is watched on three
+channels (the page's `securitypolicyviolation` events, Chromium's console messages about the
+policy, and the reports the portal logs at /csp-report/), and each test ends by asserting none.
 """
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -17,9 +23,100 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
 
 
+# Runs in every document before its own scripts (Playwright's init scripts are not subject to the policy).
+VIOLATION_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__portalCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI || "inline",
+    source: `${event.sourceFile}:${event.lineNumber}`,
+    sample: event.sample,
+    page: event.documentURI,
+  });
+});
+"""
+
+# Everything the watchers saw during the current test (cleared when each test starts).
+VIOLATIONS = []
+
+
+class _ReportedViolations(logging.Handler):
+    """The reports the live server logged at /csp-report/ (innovation_portal.csp)."""
+
+    def emit(self, record):
+        VIOLATIONS.append(f"reported to the portal: {record.getMessage()}")
+
+
+def _watch(context):
+    """Record every policy violation of `context`'s pages in VIOLATIONS."""
+    context.expose_binding(
+        "__portalCspViolation", lambda source, details: VIOLATIONS.append(f"securitypolicyviolation: {details}")
+    )
+    context.add_init_script(VIOLATION_LISTENER)
+
+    def console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            VIOLATIONS.append(f"console on {message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", console)
+    return context
+
+
+class WatchedBrowser:
+    """The browser, with every context it opens watched for policy violations."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        return _watch(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        context = self.new_context(**kwargs)
+        page = context.new_page()
+        page.on("close", lambda _page: context.close())
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+def _flush(request):
+    """Module-scoped windows stay open: a round trip to each delivers what their pages sent before it."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    if "browser" not in request.fixturenames:
+        return
+    for context in request.getfixturevalue("browser").contexts:
+        for page in context.pages:
+            if not page.is_closed():
+                try:
+                    page.evaluate("0")
+                except PlaywrightError:  # the page is between two documents: nothing to flush
+                    pass
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Fails the journey on any Content-Security-Policy violation; a test that provokes one on
+    purpose asks for this list and empties it."""
+    VIOLATIONS.clear()
+    handler = _ReportedViolations(level=logging.WARNING)
+    logger = logging.getLogger("innovation_portal.csp")
+    logger.addHandler(handler)
+    try:
+        yield VIOLATIONS
+        _flush(request)
+    finally:
+        logger.removeHandler(handler)
+    found = list(VIOLATIONS)
+    VIOLATIONS.clear()
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
 @pytest.fixture(scope="module")
 def browser():
-    """Chromium for one module's journeys.
+    """Chromium for one module's journeys, every context of it watched for policy violations.
 
     Playwright's synchronous API keeps an event loop in this thread while it runs, and Django
     refuses ORM calls from a thread with a running loop. The journeys' ORM calls between
@@ -36,7 +133,7 @@ def browser():
                 executable_path=CHROMIUM,
                 args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
             )
-            yield browser
+            yield WatchedBrowser(browser)
             browser.close()
     finally:
         if previous is None:
