@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.core import mail, serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test import TestCase
 from django.test.utils import override_settings
 from pytest_django.plugin import blocking_manager_key
@@ -236,7 +236,17 @@ def _demo_snapshot(_demo_session, django_db_blocker):
 @pytest.fixture
 def demo_committed(_demo_snapshot, transactional_db, settings):
     """The same demo, committed, for a transactional test (a live server's thread sees it)."""
-    _restore(_demo.snapshot)
+    try:
+        _restore(_demo.snapshot)
+    except OperationalError:
+        # Seen twice on PostgreSQL (CI, and a full local run): the first journey after the
+        # fault tests finds its connection cut between its set-up check and this write, by a
+        # cause not found yet (see the closing note of session 4). Nothing was written (one
+        # transaction): a fresh connection writes the demo; a second failure is real.
+        if connection.is_usable():
+            raise
+        connection.close()
+        _restore(_demo.snapshot)
     _use_demo_files(settings)
     return SimpleNamespace(output=_demo.output)
 
