@@ -6,7 +6,7 @@ from import_export.admin import ImportExportMixin
 from rules.contrib.admin import ObjectPermissionsTabularInline
 
 from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin, methodist_district_ids
-from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS
+from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS, SafeImportMixin
 
 from . import services
 from .models import District, Institution, RoleAssignment, User
@@ -21,7 +21,7 @@ class DistrictAdmin(DistrictScopedAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ImportExportMixin, DistrictScopedAdmin):
+class InstitutionAdmin(SafeImportMixin, ImportExportMixin, DistrictScopedAdmin):
     resource_classes = [InstitutionResource]
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS

@@ -59,6 +59,8 @@ app.conf.beat_schedule = {
     # more, then failed with «Повторить»; long builds whose worker died are redelivered sooner too.
     "resume-stale-exports": {"task": "exports.resume_stale_exports", "schedule": crontab(minute="*")},
     "purge-plan-import-uploads": {"task": "plans.purge_import_uploads", "schedule": crontab(hour=3, minute=45)},
+    # Plan files whose reading never started or lost its worker: tried once more, then failed.
+    "resume-stale-plan-imports": {"task": "plans.resume_stale_imports", "schedule": crontab(minute="*/5")},
     # Chunked uploads of the application editor that were never finished.
     "purge-partial-uploads": {"task": "applications.purge_partial_uploads", "schedule": crontab(hour=4, minute=0)},
     "resume-stale-builds": {"task": "publications.tasks.resume_stale_builds", "schedule": crontab(minute="*/10")},

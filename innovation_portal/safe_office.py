@@ -19,7 +19,8 @@ or hold XML that makes a parser run for minutes. Two layers keep that bounded:
    or a regex, and the worker process itself stays healthy. The child gets its arguments and
    returns its result as JSON, so nothing it produces is unpickled in the worker.
 
-Used by the article upload (publications) and meant for the plan import and XLSX imports.
+Used by the article upload (publications), the plan upload (plans.services.run_plan_import)
+and the back office's XLSX/CSV imports (innovation_portal.importing).
 """
 
 import json
@@ -237,14 +238,27 @@ def _child_main():
         result = function(*spec["args"])
         with open(spec["answer"], "w", encoding="utf-8") as out:
             json.dump(result, out, ensure_ascii=False)
-    except MemoryError:
-        os._exit(CHILD_MEMORY_ERROR)
-    except Exception:  # noqa: BLE001 (the child reports any failure to its parent by its exit code)
+    except Exception as error:  # noqa: BLE001 (the child reports any failure to its parent by its exit code)
+        if _out_of_memory(error):
+            os._exit(CHILD_MEMORY_ERROR)
         import traceback
 
         traceback.print_exc()
         sys.stderr.flush()
         os._exit(CHILD_ERROR)
+
+
+def _out_of_memory(error):
+    """A MemoryError, or libxml2's report of one: lxml raises XMLSyntaxError(ERR_NO_MEMORY), not MemoryError."""
+    etree = sys.modules.get("lxml.etree")
+    while error is not None:
+        if isinstance(error, MemoryError):
+            return True
+        lxml_error = etree is not None and isinstance(error, etree.LxmlError)
+        if lxml_error and getattr(error, "code", None) == etree.ErrorTypes.ERR_NO_MEMORY:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 if __name__ == "__main__":

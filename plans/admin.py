@@ -14,7 +14,7 @@ from rules.contrib.admin import ObjectPermissionsTabularInline
 
 from accounts.models import Institution
 from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin
-from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS
+from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS, SafeImportMixin
 from innovation_portal.workflow import TransitionError
 from innovation_portal.years import parse_period
 
@@ -261,7 +261,7 @@ class PlanItemForm(forms.ModelForm):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(ImportExportMixin, DistrictScopedAdmin):
+class PlanItemAdmin(SafeImportMixin, ImportExportMixin, DistrictScopedAdmin):
     """Every item across plans: the place for the spreadsheet import and for finding flagged timeframes."""
 
     form = PlanItemForm

@@ -10,6 +10,8 @@ class PlansConfig(AppConfig):
         from innovation_portal import navigation
         from innovation_portal.navigation import NavEntry
 
+        from . import tasks  # noqa: F401 - registers the tasks, which services queue by name
+
         navigation.register(
             NavEntry(_("Plans of events"), "plans:list", order=10),
             NavEntry(_("Events to mark"), "plans:own_events", permission="plans.view_own_events", order=11),

@@ -7,6 +7,7 @@ from innovation_portal.files import FileValidator
 from innovation_portal.years import parse_period
 
 from .models import Execution, Plan
+from .services import MAX_PLAN_FILE_MB
 
 
 class PlanFilterForm(forms.Form):
@@ -43,9 +44,6 @@ class PlanFilterForm(forms.Form):
             "organizer": data["organizer"],
             "institution": data["institution"],
         }
-
-
-MAX_PLAN_FILE_MB = 20
 
 
 class PlanUploadForm(forms.Form):
@@ -99,25 +97,10 @@ class PlanUploadForm(forms.Form):
         return parse_period(self.cleaned_data["period"]).label
 
 
-class PlanConfirmForm(forms.Form):
-    """Step two: the same choices, carried through the preview page, and the uploaded file's token."""
+class PlanTableForm(forms.Form):
+    """The preview's «import this table instead»: the table of the Word document to read the plan from."""
 
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    #: the table of a Word document the plan is read from (an appendix imported separately)
-    table = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=10000)
-    district = forms.ModelChoiceField(queryset=District.objects.none(), widget=forms.HiddenInput)
-    period = forms.CharField(max_length=9, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(choices=Plan.Kind.choices, widget=forms.HiddenInput)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        districts = District.objects.all()
-        if not user.is_superuser:
-            districts = districts.filter(pk__in=user.district_ids("methodist"))
-        self.fields["district"].queryset = districts
-
-    def clean_period(self):
-        return parse_period(self.cleaned_data["period"]).label
+    table = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10000)
 
 
 class OccurrenceForm(forms.Form):

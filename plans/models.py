@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Institution
@@ -375,3 +376,60 @@ class PlanItemExecutionChange(StateChange):
     executed_on = models.DateField(null=True, blank=True)
     participants = models.PositiveIntegerField(null=True, blank=True)
     report = models.TextField(blank=True)
+
+
+class PlanImport(models.Model):
+    """One plan file a methodist uploaded, read in the background before its preview.
+
+    The upload only keeps the file and queues `plans.read_plan_import`, which claims the job
+    (queued → running), checks the archive and reads it in a limited child process
+    (innovation_portal.safe_office), and keeps the parsed plan as JSON (`parsed`) or the
+    Russian reason it was refused (`message`). The progress page polls it, then shows the
+    preview built from `parsed`; confirming imports from `parsed` (the file is not read
+    again) and links the created plan here, so a second confirmation imports nothing.
+    """
+
+    district_path = "district"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for its turn")
+        RUNNING = "running", _("being read")
+        DONE = "done", _("read")
+        FAILED = "failed", _("not read")
+
+    FINISHED = {State.DONE, State.FAILED}
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    district = models.ForeignKey(District, models.CASCADE, related_name="+", verbose_name=_("district"))
+    period_label = models.CharField(_("period"), max_length=9)
+    kind = models.CharField(_("kind"), max_length=10, choices=Plan.Kind.choices, default=Plan.Kind.PLAN)
+    #: the table of a Word document the plan is read from (an appendix imported separately)
+    table = models.PositiveIntegerField(_("table"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=PrivatePath("plans/imports"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    stage = models.CharField(_("stage"), max_length=20, blank=True)
+    message = models.CharField(_("reason"), max_length=1000, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    parsed = models.JSONField(_("what was read"), default=dict, blank=True)
+    plan = models.ForeignKey(
+        Plan, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("imported plan")
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan file import")
+        verbose_name_plural = _("plan file imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self):
+        return self.state in self.FINISHED

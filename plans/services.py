@@ -1,23 +1,33 @@
 """Writes that carry a rule for plans: import, status, timeframes, occurrences and their marks."""
 
+import logging
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from celery import current_app
+from django.core.files import File
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Institution
+from innovation_portal.safe_office import MB, OfficeFileRefused, OfficeLimits, check_office_file, run_limited
 from innovation_portal.workflow import TransitionError
 from innovation_portal.years import Period, parse_period
 
+from .importers import plan_from_dict
 from .importers.docx_reader import ParsedItem, ParsedPlan
 from .models import (
     Execution,
     Plan,
     PlanAbbreviation,
+    PlanImport,
     PlanItem,
     PlanItemExecutionChange,
     PlanItemMonth,
@@ -27,17 +37,22 @@ from .models import (
 )
 from .timeframes import occurrence_slots, parse_timeframe, section_month
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "PlanImportError",
     "PlanPreview",
     "TransitionError",
     "change_plan_status",
+    "confirm_plan_import",
     "import_plan",
     "link_imported_items",
     "mark_occurrence",
     "match_host_institution",
     "move",
     "preview_plan",
+    "run_plan_import",
+    "start_plan_import",
     "refresh_item_timeframe",
     "sync_occurrences",
 ]
@@ -495,6 +510,269 @@ def import_plan(parsed: ParsedPlan, district, period, kind=Plan.Kind.PLAN, by=No
     sync_occurrences(created)
     Link.objects.bulk_create(organizer_links)
     return plan
+
+
+# --- Plan files read in the background --------------------------------------------------------
+
+MAX_PLAN_FILE_MB = 20
+# A plan is a table of a few hundred rows, well under a megabyte unpacked, read in under a second
+# (the Admiralteysky plan, 73 items: 0.4 s); a logo or a scanned signature adds a few megabytes.
+# What passes the archive's checks and is still slow stops at 15 s of CPU: a 740 KB .docx of
+# 118,000 rows (29 MB unpacked) would take 19 s and 760 MB.
+PLAN_LIMITS = OfficeLimits(
+    max_compressed=MAX_PLAN_FILE_MB * MB,
+    max_uncompressed=60 * MB,
+    max_member=30 * MB,
+    max_members=500,
+    cpu_seconds=15,
+    memory=1024 * MB,
+    wall_seconds=60,
+    max_result=30 * MB,
+)
+# More items than any plan has: the preview and the import of a bigger one would be slow pages.
+PLAN_MAX_ITEMS = 5000
+# A CSV's lines, counted before it is read (a workbook's rows are bounded by the child's limits).
+PLAN_MAX_CSV_LINES = 20000
+# A job not started by then never will be (no worker, lost message); one «running» longer than
+# its child's wall time lost its worker: it is tried again, PLAN_IMPORT_ATTEMPTS times in all.
+PLAN_IMPORT_QUEUE_PATIENCE = timedelta(minutes=10)
+PLAN_IMPORT_RUN_PATIENCE = timedelta(seconds=PLAN_LIMITS.wall_seconds + 60)
+PLAN_IMPORT_ATTEMPTS = 2
+
+_GONE = gettext_lazy("The uploaded document is no longer kept; upload it again.")
+
+
+def _queue_plan_import(job):
+    job_id = job.pk  # by name: plans.tasks imports this module
+    transaction.on_commit(lambda: current_app.tasks["plans.read_plan_import"].delay(import_id=job_id))
+
+
+def _new_job(*, by, content, file_name, district, period, kind, table):
+    job = PlanImport(
+        requested_by=by,
+        district=district,
+        period_label=as_period(period).label,
+        kind=kind,
+        table=table,
+        file_name=file_name[:255],
+    )
+    job.file.save(file_name, content, save=False)
+    job.save()
+    _queue_plan_import(job)
+    return job
+
+
+@transaction.atomic
+def start_plan_import(*, by, upload, district, period, kind=Plan.Kind.PLAN):
+    """Keep an uploaded plan file and queue its reading after commit; the request returns at once.
+
+    Nothing of the file is opened here: `run_plan_import` (the task `plans.read_plan_import`,
+    on the heavy queue) checks it and reads it in a limited child process.
+    """
+    name = upload.name or "plan.docx"
+    return _new_job(by=by, content=upload, file_name=name, district=district, period=period, kind=kind, table=None)
+
+
+@transaction.atomic
+def import_another_table(job, *, by, table):
+    """Read another table of the same Word document (an appendix offered separately) as a new job."""
+    if job.plan_id or not job.file:
+        raise TransitionError(_GONE)
+    try:
+        with job.file.open("rb") as source:
+            return _new_job(
+                by=by,
+                content=File(source, name=job.file_name),
+                file_name=job.file_name,
+                district=job.district,
+                period=job.period_label,
+                kind=job.kind,
+                table=table,
+            )
+    except FileNotFoundError:
+        raise TransitionError(_GONE) from None
+
+
+def claim_plan_import(job_id):
+    """Take the job for this run: a queued one, or one whose worker died (tried again once); idempotent."""
+    now = timezone.now()
+    orphaned = Q(state=PlanImport.State.RUNNING, started_at__lt=now - PLAN_IMPORT_RUN_PATIENCE)
+    claimable = (Q(state=PlanImport.State.QUEUED) | orphaned) & Q(attempts__lt=PLAN_IMPORT_ATTEMPTS)
+    claimed = PlanImport.objects.filter(claimable, pk=job_id).update(
+        state=PlanImport.State.RUNNING, started_at=now, attempts=F("attempts") + 1, progress=10, stage="check"
+    )
+    return claimed == 1
+
+
+def _job_update(job_id, **fields):
+    PlanImport.objects.filter(pk=job_id, state=PlanImport.State.RUNNING).update(**fields)
+
+
+def _fail_plan_import(job_id, message):
+    _job_update(job_id, state=PlanImport.State.FAILED, finished_at=timezone.now(), message=str(message)[:1000])
+
+
+def check_plan_file(file, name, limits=PLAN_LIMITS):
+    """Refuse a plan file that breaks the limits, reading only its archive's directory (or a CSV's size).
+
+    Raises OfficeFileRefused with the Russian reason. A CSV has no archive: its size and its
+    number of lines are bounded instead.
+    """
+    if not name.lower().endswith(".csv"):
+        check_office_file(file, limits)
+        return
+    size = file.seek(0, os.SEEK_END)
+    file.seek(0)
+    if size > limits.max_compressed:
+        raise OfficeFileRefused(
+            _("The file is too large: at most %(max)d MB is accepted.") % {"max": limits.max_compressed // MB}
+        )
+    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(MB), b""))
+    file.seek(0)
+    if lines > PLAN_MAX_CSV_LINES:
+        raise OfficeFileRefused(
+            ngettext(
+                "The file has %(count)d line; a plan of at most %(max)d lines is accepted.",
+                "The file has %(count)d lines; a plan of at most %(max)d lines is accepted.",
+                lines,
+            )
+            % {"count": lines, "max": PLAN_MAX_CSV_LINES}
+        )
+
+
+def _item_count(parsed):
+    def count(items):
+        return sum(1 + count(item["children"]) for item in items)
+
+    return sum(count(section["items"]) for section in parsed["sections"])
+
+
+def run_plan_import(job_id):
+    """Check and read one uploaded plan file, once; the parsed plan or the Russian reason is kept on the job.
+
+    The archive is checked here (its directory only), then the reader runs in a child process
+    with CPU, memory and time limits, so a zip bomb or a file built to be slow is refused with
+    a reason instead of holding the worker. Returns the job's final state (None when another
+    run has it or it is finished).
+    """
+    limits = PLAN_LIMITS
+    if not claim_plan_import(job_id):
+        return None
+    job = PlanImport.objects.get(pk=job_id)
+    if not job.file:
+        _fail_plan_import(job_id, _GONE)
+        return PlanImport.State.FAILED
+    suffix = os.path.splitext(job.file_name)[1].lower()[:6]
+    try:
+        with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+            with job.file.open("rb") as source:
+                shutil.copyfileobj(source, copy, length=MB)
+            copy.flush()
+            copy.seek(0)
+            check_plan_file(copy, job.file_name, limits)
+            _job_update(job_id, progress=30, stage="read")
+            answer = run_limited("plans.importers:read_plan_file", copy.name, job.file_name, job.table, limits=limits)
+    except OfficeFileRefused as error:
+        _fail_plan_import(job_id, error)
+        return PlanImport.State.FAILED
+    except FileNotFoundError:
+        _fail_plan_import(job_id, _GONE)
+        return PlanImport.State.FAILED
+    except Exception:
+        log.exception("Reading the plan file of import %s failed", job_id)
+        _fail_plan_import(job_id, _("The file could not be read. Save it again (.docx, .xlsx or CSV) and retry."))
+        return PlanImport.State.FAILED
+    if "error" in answer:
+        _fail_plan_import(job_id, answer["error"])
+        return PlanImport.State.FAILED
+    items = _item_count(answer["plan"])
+    if items > PLAN_MAX_ITEMS:
+        _fail_plan_import(
+            job_id,
+            ngettext(
+                "The file has %(count)d item; a plan of at most %(max)d items is accepted.",
+                "The file has %(count)d items; a plan of at most %(max)d items is accepted.",
+                items,
+            )
+            % {"count": items, "max": PLAN_MAX_ITEMS},
+        )
+        return PlanImport.State.FAILED
+    _job_update(
+        job_id,
+        state=PlanImport.State.DONE,
+        progress=100,
+        stage="",
+        parsed=answer["plan"],
+        finished_at=timezone.now(),
+    )
+    return PlanImport.State.DONE
+
+
+def expire_stale_plan_imports(queryset=None):
+    """Jobs that never started are failed; those whose worker died are queued again, or failed after the last try.
+
+    Returns how many jobs were failed or queued again (the beat's `plans.resume_stale_imports`
+    and the progress page call it, so no page waits forever).
+    """
+    now = timezone.now()
+    queryset = PlanImport.objects.all() if queryset is None else queryset
+    lost = queryset.filter(state=PlanImport.State.QUEUED, created_at__lt=now - PLAN_IMPORT_QUEUE_PATIENCE).update(
+        state=PlanImport.State.FAILED,
+        finished_at=now,
+        message=_("The file was not read: the server is busy or its worker is down. Upload it again later."),
+    )
+    orphaned = queryset.filter(state=PlanImport.State.RUNNING, started_at__lt=now - PLAN_IMPORT_RUN_PATIENCE)
+    dead = orphaned.filter(attempts__gte=PLAN_IMPORT_ATTEMPTS).update(
+        state=PlanImport.State.FAILED,
+        finished_at=now,
+        message=_("Reading the file was interrupted twice. Upload it again."),
+    )
+    again = list(orphaned.filter(attempts__lt=PLAN_IMPORT_ATTEMPTS).values_list("pk", flat=True))
+    for job_id in again:
+        current_app.tasks["plans.read_plan_import"].delay(import_id=job_id)
+    return lost + dead + len(again)
+
+
+def parsed_plan(job):
+    """The ParsedPlan a finished job read (from its JSON)."""
+    return plan_from_dict(job.parsed)
+
+
+@transaction.atomic
+def confirm_plan_import(job, *, by):
+    """Import the plan a job read, all or nothing; returns (plan, created).
+
+    The plan is built from what the job read (the file is not opened again). A second
+    confirmation (a double click, a reload) finds the job's plan and creates nothing.
+    Raises PlanImportError naming the rows, or TransitionError when the job has nothing to import.
+    """
+    job = PlanImport.objects.select_for_update().get(pk=job.pk)
+    if job.plan_id:
+        return job.plan, False
+    if job.state != PlanImport.State.DONE:
+        raise TransitionError(_GONE)
+    plan = import_plan(parsed_plan(job), job.district, job.period_label, job.kind, by=by, source_name=job.file_name)
+    job.plan = plan
+    job.save(update_fields=["plan"])
+    # The file was kept for «import another table»; the plan is made, so it goes.
+    name = job.file.name
+    storage = job.file.storage
+    if name:
+        PlanImport.objects.filter(pk=job.pk).update(file="")
+        transaction.on_commit(lambda: storage.delete(name))
+    return plan, True
+
+
+def purge_plan_imports(keep=timedelta(days=1)):
+    """Delete import jobs older than `keep`, with their files; returns how many."""
+    old = PlanImport.objects.filter(created_at__lt=timezone.now() - keep)
+    removed = 0
+    for job in old.only("pk", "file"):
+        if job.file:
+            job.file.delete(save=False)
+        removed += 1
+    old.delete()
+    return removed
 
 
 # --- Editing ------------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """Pages of plans: public pages, feeds and exports, and the methodists' import and execution pages."""
 
 import json
-import uuid
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,12 +20,8 @@ from innovation_portal.permissions import fetch, require
 from innovation_portal.workflow import TransitionError
 
 from . import exports, selectors, services
-from .forms import OccurrenceForm, PlanConfirmForm, PlanFilterForm, PlanUploadForm
-from .importers import PlanReadError, read_plan
-from .models import Execution
-
-IMPORT_SESSION_KEY = "plans_import_uploads"
-IMPORT_FOLDER = "plans/import-uploads"
+from .forms import OccurrenceForm, PlanFilterForm, PlanTableForm, PlanUploadForm
+from .models import Execution, PlanImport
 
 
 def _login_first(view):
@@ -246,114 +240,109 @@ def report_xlsx(request, pk):
     return _download(exports.execution_report_xlsx(plan), f"{_file_stem(plan)}-execution.xlsx", XLSX)
 
 
-# --- Import from Word, Excel or CSV (methodists): upload → preview → confirm ---------------------
+# --- Import from Word, Excel or CSV (methodists): upload → reading → preview → confirm ------------
+#
+# The upload only keeps the file and queues its reading (services.start_plan_import); the job's
+# page shows the progress, polled by htmx, then the preview of what was read. Nothing of the file
+# is opened in a web request.
 
 
-def _preview_page(request, parsed, data, token, file_name, table=None, errors=None):
-    preview = services.preview_plan(parsed, data["district"], data["period"], data["kind"])
+def _import_jobs(request):
+    """The user's own import jobs, in districts they still import into."""
+    jobs = PlanImport.objects.filter(requested_by=request.user).select_related("district", "plan")
+    if not request.user.is_superuser:
+        jobs = jobs.filter(district__in=request.user.district_ids("methodist"))
+    return jobs
+
+
+def _job(request, pk):
+    require(request.user, "plans.import_plan")
+    return get_object_or_404(_import_jobs(request), pk=pk)
+
+
+def _upload_form(request, job=None):
+    initial = {"district": job.district_id, "period": job.period_label, "kind": job.kind} if job else None
+    return PlanUploadForm(initial=initial, user=request.user)
+
+
+def _preview_page(request, job, errors=None):
+    parsed = services.parsed_plan(job)
+    preview = services.preview_plan(parsed, job.district, job.period_label, job.kind)
     if errors:
         preview.errors = errors
-    confirm = PlanConfirmForm(
-        initial={
-            "token": token,
-            "district": data["district"].pk,
-            "period": data["period"],
-            "kind": data["kind"],
-            "table": table,
-        },
-        user=request.user,
-    )
-    context = {"preview": preview, "confirm": confirm, "file_name": file_name, "table": table, "parsed": parsed}
+    context = {"job": job, "preview": preview, "parsed": parsed, "file_name": job.file_name, "table": job.table}
     return render(request, "plans/import_preview.html", context)
-
-
-def _read_upload(token, request, table=None):
-    """The parsed plan of an upload kept between the steps, or None when it is gone."""
-    uploads = request.session.get(IMPORT_SESSION_KEY, {})
-    upload = uploads.get(token)
-    if upload is None or not default_storage.exists(upload["path"]):
-        return None, None
-    with default_storage.open(upload["path"], "rb") as handle:
-        data = handle.read()
-    try:
-        return read_plan(data, upload["name"], table=table), upload
-    except PlanReadError:
-        return None, None
-
-
-def _forget_upload(token, request):
-    uploads = request.session.get(IMPORT_SESSION_KEY, {})
-    upload = uploads.pop(token, None)
-    request.session[IMPORT_SESSION_KEY] = uploads
-    if upload is not None:
-        default_storage.delete(upload["path"])
 
 
 @_login_first
 @limit_uploads
 def import_docx(request):
-    """Upload a plan in Word and see what would be created before anything is."""
+    """Upload a plan file; it is read in the background and previewed before anything is created."""
     require(request.user, "plans.import_plan")
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        upload.seek(0)
-        try:
-            parsed = read_plan(upload.read(), upload.name)
-        except PlanReadError as error:
-            form.add_error("file", error.message)
-        else:
-            token = uuid.uuid4().hex
-            upload.seek(0)
-            extension = upload.name.lower().rsplit(".", 1)[-1]
-            # Kept under MEDIA_ROOT (never served) until the methodist confirms or starts again.
-            path = default_storage.save(f"{IMPORT_FOLDER}/{token}.{extension}", upload)
-            uploads = request.session.get(IMPORT_SESSION_KEY, {})
-            uploads[token] = {"path": path, "name": upload.name[:255]}
-            request.session[IMPORT_SESSION_KEY] = uploads
-            return _preview_page(request, parsed, form.cleaned_data, token, upload.name)
+        data = form.cleaned_data
+        job = services.start_plan_import(
+            by=request.user, upload=data["file"], district=data["district"], period=data["period"], kind=data["kind"]
+        )
+        return redirect("plans:import_job", job.pk)
     return render(request, "plans/import_upload.html", {"form": form})
 
 
 @_login_first
-@require_POST
-def import_table(request):
-    """The preview of another table of the uploaded document (an appendix offered separately)."""
-    require(request.user, "plans.import_plan")
-    form = PlanConfirmForm(request.POST, user=request.user)
-    if not form.is_valid() or not form.cleaned_data.get("table"):
-        messages.error(request, _("The import form was damaged; upload the document again."))
-        return redirect("plans:import")
-    data = form.cleaned_data
-    parsed, upload = _read_upload(data["token"], request, table=data["table"])
-    if parsed is None:
-        messages.error(request, _("The uploaded document is no longer kept; upload it again."))
-        return redirect("plans:import")
-    return _preview_page(request, parsed, data, data["token"], upload["name"], table=data["table"])
+def import_job(request, pk):
+    """An upload being read (the progress, polled by htmx), then its preview or the reason it was refused."""
+    job = _job(request, pk)
+    if not job.is_finished:
+        services.expire_stale_plan_imports(PlanImport.objects.filter(pk=job.pk))
+        job.refresh_from_db()
+    if request.htmx:
+        if job.is_finished:
+            # The whole page changes (the preview, or the refusal with the form): load it.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "plans/_import_progress.html", {"job": job})
+    if job.plan_id:
+        messages.info(request, _("This file is already imported."))
+        return redirect("plans:detail", pk=job.plan_id)
+    if job.state == PlanImport.State.DONE:
+        return _preview_page(request, job)
+    return render(request, "plans/import_job.html", {"job": job, "form": _upload_form(request, job)})
 
 
 @_login_first
 @require_POST
-def import_confirm(request):
-    require(request.user, "plans.import_plan")
-    form = PlanConfirmForm(request.POST, user=request.user)
+def import_table(request, pk):
+    """Read another table of the uploaded document instead (an appendix offered separately)."""
+    job = _job(request, pk)
+    form = PlanTableForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The import form was damaged; upload the document again."))
         return redirect("plans:import")
-    data = form.cleaned_data
-    parsed, upload = _read_upload(data["token"], request, table=data.get("table"))
-    if parsed is None:
-        messages.error(request, _("The uploaded document is no longer kept; upload it again."))
-        return redirect("plans:import")
     try:
-        plan = services.import_plan(
-            parsed, data["district"], data["period"], data["kind"], by=request.user, source_name=upload["name"]
-        )
+        other = services.import_another_table(job, by=request.user, table=form.cleaned_data["table"])
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("plans:import")
+    return redirect("plans:import_job", other.pk)
+
+
+@_login_first
+@require_POST
+def import_confirm(request, pk):
+    """Create the plan the job read, all or nothing."""
+    job = _job(request, pk)
+    try:
+        plan, created = services.confirm_plan_import(job, by=request.user)
     except services.PlanImportError as error:
-        return _preview_page(
-            request, parsed, data, data["token"], upload["name"], table=data.get("table"), errors=error.errors
-        )
-    _forget_upload(data["token"], request)
+        return _preview_page(request, job, errors=error.errors)
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("plans:import")
+    if not created:
+        messages.info(request, _("This file is already imported."))
+        return redirect("plans:detail", pk=plan.pk)
     messages.success(
         request,
         _("The plan is imported as a draft: %(items)d items, %(flagged)d timeframes to look at.")

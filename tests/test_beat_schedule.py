@@ -15,6 +15,7 @@ QUEUED_BY_ACTIONS = {
     "publications.tasks.build_book",
     "publications.convert_word",
     "publications.estimate_length",
+    "plans.read_plan_import",
 }
 
 

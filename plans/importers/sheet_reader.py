@@ -34,7 +34,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from innovation_portal.importing import decode_text
+from innovation_portal.sheet_rows import decode_text  # no Django: this runs in the limited child
 
 from .docx_reader import (
     _AMBIGUOUS,

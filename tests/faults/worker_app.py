@@ -1,11 +1,13 @@
 """The portal's Celery app as the fault tests' worker runs it (`celery -A tests.faults.worker_app`).
 
-Two test-only changes: Redis gives an unacknowledged message back after 4 seconds instead of
-26 hours (so the redelivery after a killed worker happens within the test), and a reminder
+Test-only changes: Redis gives an unacknowledged message back after 4 seconds instead of
+26 hours (so the redelivery after a killed worker happens within the test), a reminder
 source that yields the test's deadlines slowly, so the worker can be killed in the middle of
-a reminder run. Everything else (tasks, claims, acks-late) is the portal's own.
+a reminder run, and (FAULTS_PLAN_CPU_SECONDS) a lower CPU limit for reading plan files, so a
+slow file is stopped in seconds. Everything else (tasks, claims, acks-late) is the portal's own.
 """
 
+import dataclasses
 import os
 import time
 from datetime import timedelta
@@ -17,6 +19,7 @@ from innovation_portal.celery import app
 django.setup()  # the reminders engine reads the models: the app registry must be ready first
 
 from notifications.reminders import Deadline, coordinators_by_institution, source  # noqa: E402
+from plans import services as plan_services  # noqa: E402
 from tests.faults import slow_export  # noqa: E402, F401 - the mail-queue test's slow export
 
 app.conf.update(
@@ -26,6 +29,11 @@ app.conf.update(
     # which is the only one this worker consumes.
     task_routes={},
 )
+
+if os.environ.get("FAULTS_PLAN_CPU_SECONDS"):
+    plan_services.PLAN_LIMITS = dataclasses.replace(
+        plan_services.PLAN_LIMITS, cpu_seconds=int(os.environ["FAULTS_PLAN_CPU_SECONDS"])
+    )
 
 FAULT_PREFIX = "Сбой"
 

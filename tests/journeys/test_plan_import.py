@@ -1,17 +1,20 @@
 """A methodist imports plans as they keep them: a Word document whose table breaks over pages,
-with an appendix and a legend, and an Excel sheet of their own."""
+with an appendix and a legend, and an Excel sheet of their own. Each file is read in the
+background: the page shows it waiting, then (a worker started by the test) the preview."""
 
 from datetime import datetime
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from docx import Document
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from playwright.sync_api import expect
 
-from plans.models import Plan
+from innovation_portal.celery import app
+from plans.models import Plan, PlanImport
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 HEADER = ["№ п/п", "Наименование мероприятия", "Сроки проведения", "Целевая аудитория", "Ответственные", "Отметка"]
 
@@ -80,7 +83,17 @@ def _upload(page, path):
     page.wait_for_load_state()
 
 
-def test_methodist_imports_a_word_plan_and_an_excel_sheet(demo, visit, tmp_path):
+@pytest.fixture
+def queued_tasks():
+    """Tasks go to the broker, as in production; the test starts the worker when it wants it to run them."""
+    app.conf.update(task_always_eager=False)
+    try:
+        yield
+    finally:
+        app.conf.update(task_always_eager=True)
+
+
+def test_methodist_imports_a_word_plan_and_an_excel_sheet(demo, visit, tmp_path, queued_tasks):
     word, excel = tmp_path / "План ИМЦ.docx", tmp_path / "План работы.xlsx"
     _word_plan(word)
     _excel_plan(excel)
@@ -90,31 +103,38 @@ def test_methodist_imports_a_word_plan_and_an_excel_sheet(demo, visit, tmp_path)
     page = methodist.go("/plans/import/")
     expect(page.get_by_role("heading", name="Импорт плана из Word или Excel")).to_be_visible()
     _upload(page, word)
-    expect(page.locator("#import-summary")).to_contain_text("Пунктов: 3")
-    skipped = page.locator("#skipped-tables")
-    expect(skipped).to_contain_text("Таблица 1")
-    expect(skipped).to_contain_text("СОГЛАСОВАНО")
-    expect(skipped).to_contain_text("Таблица 4")
-    expect(skipped).to_contain_text("Муниципальный район")
-    expect(page.locator("#preview-items")).to_contain_text("Методическое объединение")
-    methodist.shot("word-preview")
-    page.get_by_role("button", name="Импортировать план").click()
-    page.wait_for_load_state()
-    plan = Plan.objects.order_by("-pk").first()
-    assert Plan.objects.count() == before + 1
-    assert [i.number for i in plan.items.order_by("order")] == ["1.1.", "1.2.", "1.3."]
-    assert plan.items.get(number="1.2.").recurrence == "weekly"
+    # The request returned with the file only kept and queued: no worker has read it yet.
+    expect(page.locator("#plan-import-stage")).to_have_text("Ждёт очереди…")
+    methodist.shot("word-queued")
+    assert PlanImport.objects.get().state == PlanImport.State.QUEUED
+    # A worker of the heavy queue, where plan files are read (and the default one).
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=["default", "heavy"]):
+        # The page polls, then loads the preview in its place.
+        expect(page.locator("#import-summary")).to_contain_text("Пунктов: 3", timeout=60_000)
+        skipped = page.locator("#skipped-tables")
+        expect(skipped).to_contain_text("Таблица 1")
+        expect(skipped).to_contain_text("СОГЛАСОВАНО")
+        expect(skipped).to_contain_text("Таблица 4")
+        expect(skipped).to_contain_text("Муниципальный район")
+        expect(page.locator("#preview-items")).to_contain_text("Методическое объединение")
+        methodist.shot("word-preview")
+        page.get_by_role("button", name="Импортировать план").click()
+        page.wait_for_load_state()
+        plan = Plan.objects.order_by("-pk").first()
+        assert Plan.objects.count() == before + 1
+        assert [i.number for i in plan.items.order_by("order")] == ["1.1.", "1.2.", "1.3."]
+        assert plan.items.get(number="1.2.").recurrence == "weekly"
 
-    page = methodist.go("/plans/import/")
-    _upload(page, excel)
-    expect(page.locator("#import-summary")).to_contain_text("Пунктов: 3")
-    expect(page.locator("#preview-items")).to_contain_text("17.10.2024")
-    expect(page.locator("#not-understood")).to_contain_text("по графику ОУ")
-    methodist.shot("excel-preview")
-    page.get_by_role("button", name="Импортировать план").click()
-    page.wait_for_load_state()
-    methodist.shot("excel-imported")
-    plan = Plan.objects.order_by("-pk").first()
-    assert plan.source_name == "План работы.xlsx"
-    item = plan.items.get(number="1.1.")
-    assert (item.timeframe_text, item.dates, item.organizers_text) == ("17.10.2024", ["2024-10-17"], "ИМЦ")
+        page = methodist.go("/plans/import/")
+        _upload(page, excel)
+        expect(page.locator("#import-summary")).to_contain_text("Пунктов: 3")
+        expect(page.locator("#preview-items")).to_contain_text("17.10.2024")
+        expect(page.locator("#not-understood")).to_contain_text("по графику ОУ")
+        methodist.shot("excel-preview")
+        page.get_by_role("button", name="Импортировать план").click()
+        page.wait_for_load_state()
+        methodist.shot("excel-imported")
+        plan = Plan.objects.order_by("-pk").first()
+        assert plan.source_name == "План работы.xlsx"
+        item = plan.items.get(number="1.1.")
+        assert (item.timeframe_text, item.dates, item.organizers_text) == ("17.10.2024", ["2024-10-17"], "ИМЦ")

@@ -1,7 +1,7 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from plans.models import Plan, PlanItemOccurrence
+from plans.models import Plan, PlanImport, PlanItemOccurrence
 from tests.matrix import PUBLIC, SIGNED_IN_ONLY, Case, staff_only, statuses
 
 from .factories import make_item, make_plan, make_section
@@ -42,6 +42,20 @@ def _occurrence(w):
         )
         w.published_occurrence = occurrence
     return w.published_occurrence
+
+
+def _import_job(w):
+    """A plan file the methodist uploaded and the background reading refused (nothing to import)."""
+    if not hasattr(w, "import_job"):
+        w.import_job = PlanImport.objects.create(
+            requested_by=w.users.methodist,
+            district=w.district,
+            period_label="2023/2024",
+            file_name="план.docx",
+            state=PlanImport.State.FAILED,
+            message="Файл повреждён.",
+        )
+    return w.import_job
 
 
 def _mark_data(w):
@@ -94,18 +108,23 @@ CASES = [
     Case("plans:report_xlsx", _plan_url("plans:report_xlsx"), REPORT),
     # A page of a role one lacks is 403 (innovation_portal.permissions): there is no object to hide.
     Case("plans:import", lambda w: reverse("plans:import"), staff_only(denied=403)),
+    # An import job is its uploader's only: others who may import get 404, other roles 403.
+    Case(
+        "plans:import_job",
+        lambda w: reverse("plans:import_job", args=[_import_job(w).pk]),
+        statuses(403, anonymous=302, methodist=200),
+    ),
     Case(
         "plans:import_confirm",
-        lambda w: reverse("plans:import_confirm"),
+        lambda w: reverse("plans:import_confirm", args=[_import_job(w).pk]),
         statuses(403, anonymous=302, methodist=302),
         method="post",
-        data=lambda w: {"token": "gone", "district": w.district.pk, "period": "2023/2024", "kind": "plan"},
     ),
     Case(
         "plans:import_table",
-        lambda w: reverse("plans:import_table"),
+        lambda w: reverse("plans:import_table", args=[_import_job(w).pk]),
         statuses(403, anonymous=302, methodist=302),
         method="post",
-        data=lambda w: {"token": "gone", "district": w.district.pk, "period": "2023/2024", "kind": "plan", "table": 2},
+        data=lambda w: {"table": 2},
     ),
 ]

@@ -19,3 +19,11 @@ def echo(value):
 
 def fail():
     return 1 / 0
+
+
+def parse_xml(megabytes):
+    """lxml on a document of `megabytes` MB: libxml2 reports running out of memory as a syntax error."""
+    from lxml import etree
+
+    element = b"<p><r><t>plan</t></r></p>"
+    return len(etree.fromstring(b"<doc>" + element * (megabytes * 1024 * 1024 // len(element)) + b"</doc>"))

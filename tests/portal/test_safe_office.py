@@ -102,6 +102,12 @@ def test_a_parse_that_eats_memory_is_stopped_by_the_memory_limit():
     assert "memory" in str(refused.value) or "памяти" in str(refused.value)
 
 
+def test_lxml_running_out_of_memory_is_reported_as_the_memory_limit():
+    with pytest.raises(OfficeFileRefused) as refused:
+        run_limited("tests.portal.runaway:parse_xml", 60, limits=OfficeLimits(memory=300 * MB))
+    assert "memory" in str(refused.value) or "памяти" in str(refused.value)
+
+
 def test_the_child_returns_the_functions_json_result_and_reports_its_errors():
     assert run_limited("tests.portal.runaway:echo", {"a": [1, "б"]}) == {"a": [1, "б"]}
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
