@@ -120,8 +120,9 @@ def call_file(request, pk, file_pk):
 def apply(request, pk):
     call = get_call(request, pk)
     require(request.user, "applications.apply")
+    chosen = request.POST.get("institution", "")
     institution = get_object_or_404(
-        Institution, pk=request.POST.get("institution"), pk__in=request.user.coordinated_institution_ids
+        Institution, pk=int(chosen) if chosen.isdecimal() else None, pk__in=request.user.coordinated_institution_ids
     )
     source = None
     if request.POST.get("copy_from"):
@@ -140,7 +141,7 @@ def apply(request, pk):
 
 def _earlier_application(value, institution_id, exclude=None):
     """The institution's application with this id (any call, any state), or None."""
-    if not str(value).isdigit():
+    if not str(value).isdecimal():  # «²» is a digit, but not a number
         return None
     return selectors.earlier_applications([institution_id]).exclude(pk=exclude).filter(pk=value).first()
 
