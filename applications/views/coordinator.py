@@ -523,13 +523,18 @@ def submit(request, pk):
     return _submit(request, application)
 
 
+def _typed(request, name, limit):
+    """A short text from the form as the database can keep it: PostgreSQL refuses a NUL byte in text."""
+    return request.POST.get(name, "").replace("\x00", "")[:limit]
+
+
 @login_required
 @require_POST
 def withdraw(request, pk):
     application = get_application(request, pk)
     require(request.user, "applications.withdraw_application", application)
     try:
-        services.withdraw(application, by=request.user, reason=request.POST.get("reason", "")[:1000])
+        services.withdraw(application, by=request.user, reason=_typed(request, "reason", 1000))
     except TransitionError as error:
         messages.error(request, str(error))
     else:
@@ -544,7 +549,7 @@ def take_back(request, pk):
     application = get_application(request, pk)
     require(request.user, "applications.take_back_application", application)
     try:
-        services.take_back(application, by=request.user, reason=request.POST.get("reason", "")[:1000])
+        services.take_back(application, by=request.user, reason=_typed(request, "reason", 1000))
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("applications:detail", pk=application.pk)
