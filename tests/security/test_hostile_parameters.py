@@ -13,8 +13,13 @@ every form bound to `request.GET` (read from the source), what each view actuall
 it is requested (recorded), the back office's filters, and common names (page, q, ordering…).
 Not the full product of patterns × roles × values: every pattern is requested as every role
 with one value each (the values rotating), and as the role that reaches the page's work with
-every value. A URL pattern that the walk cannot fill (no matrix case, a path converter it does
-not know, a back-office page it does not recognise) fails the test.
+every value; each posted form field is sent a NUL on its own. In the back office the methodist
+and a superuser ask every page, and the people it turns away at the door take the pages in
+turn. A URL pattern that the walk cannot fill (no matrix case, a path converter it does not
+know, a back-office page it does not recognise) fails the test.
+
+Each case of the matrix builds its objects in a savepoint that is rolled back after its
+requests (tests/security/walk.py), so one world serves the whole walk; PDFs are not typeset.
 """
 
 import ast
@@ -26,15 +31,13 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib import admin
-from django.http import QueryDict
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from innovation_portal import boundary
 from tests.backoffice.objects import make_in
 from tests.backoffice.test_matrix import RECIPES
 from tests.factories import UserFactory
-from tests.security.walk import WALK_ROLES, built_cases, reaching_roles, rolled_back, users_of
+from tests.security.walk import WALK_ROLES, Walk, built_cases, reaching_roles, rolled_back, users_of
 from tests.test_permission_matrix import CASES, EXCLUDED_NAMESPACES
 
 HOSTILE = {
@@ -49,6 +52,13 @@ HOSTILE = {
     "file name": "../../etc/passwd",
 }
 KINDS = list(HOSTILE)
+
+pytestmark = pytest.mark.filterwarnings(
+    # «9999-12-31» in a date lookup of a package's list (axes, celery beat), and import-export's own notice
+    # when an export is posted with `export_items`: what hostile values make the libraries say, not failures.
+    "ignore:DateTimeField .* received a naive datetime:RuntimeWarning",
+    "ignore:The 'get_valid_export_item_pks\\(\\)' method:DeprecationWarning",
+)
 
 # Names many views read, whatever the code shows today.
 COMMON_PARAMETERS = (
@@ -163,87 +173,6 @@ def parameters_in_the_code():
     return {name for name in names if isinstance(name, str)}
 
 
-class Reads:
-    """The names views ask request.GET and request.POST for (forms ask for each of their fields)."""
-
-    names = set()
-
-
-@pytest.fixture
-def recorded_reads(monkeypatch):
-    def recording(method):
-        def read(self, key, *args, **kwargs):
-            Reads.names.add(key)
-            return method(self, key, *args, **kwargs)
-
-        return read
-
-    for name in ("__getitem__", "get", "getlist", "__contains__"):
-        monkeypatch.setattr(QueryDict, name, recording(getattr(QueryDict, name)))
-    Reads.names = set()
-    return Reads
-
-
-@pytest.fixture
-def quick_pdfs(monkeypatch):
-    """PDFs are laid out as HTML but not typeset: what is tested here is the parameters, not WeasyPrint."""
-    from innovation_portal import pdf
-
-    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: b"%PDF-1.4\n%%EOF\n")
-
-
-# --- requests and what counts as a failure ---------------------------------------------------------
-
-
-class Walk:
-    """One logged-in client per role (logged in once, outside the cases' savepoints) and the 500s met."""
-
-    def __init__(self, users):
-        self.clients = {}
-        self.cookies = {}
-        for role, user in users.items():
-            client = Client(raise_request_exception=False)
-            if user is not None:
-                client.force_login(user)
-            self.clients[role] = client
-            self.cookies[role] = client.cookies.get(settings.SESSION_COOKIE_NAME)
-        self.failures = []
-        self.count = 0
-        self.spent = {}
-
-    def next_case(self):
-        """Every client back on its own session (a case may have logged out, or rotated the session)."""
-        for role, client in self.clients.items():
-            client.cookies.clear()
-            if self.cookies[role] is not None:
-                client.cookies[settings.SESSION_COOKIE_NAME] = self.cookies[role].value
-
-    def request(self, role, method, path, data=None, step="?"):
-        import time
-
-        started, cpu = time.perf_counter(), time.process_time()
-        try:
-            return self._request(role, method, path, data)
-        finally:
-            spent = self.spent.setdefault(step, [0, 0.0, 0.0])
-            spent[0] += 1
-            spent[1] += time.perf_counter() - started
-            spent[2] += time.process_time() - cpu
-
-    def _request(self, role, method, path, data=None):
-        self.count += 1
-        response = getattr(self.clients[role], method)(path, data or {})
-        if response.status_code >= 500:
-            error = getattr(response, "exc_info", None)
-            reason = f"{error[0].__name__}: {str(error[1])[:160]}" if error else ""
-            shown = {k: (v[:20] + "…" if len(str(v)) > 20 else v) for k, v in (data or {}).items()}
-            self.failures.append(f"{method.upper()} {path[:160]!r} {shown} as {role}: {response.status_code} {reason}")
-        return response
-
-    def check(self):
-        assert not self.failures, f"{len(self.failures)} answers of 500:\n" + "\n".join(self.failures[:60])
-
-
 def rotating(start):
     """The hostile kinds in turn, starting at `start`: every pattern meets every kind across its roles."""
     return itertools.islice(itertools.cycle(KINDS), start % len(KINDS), None)
@@ -355,7 +284,7 @@ def test_portal_pages_answer_hostile_parameters_without_500(world, recorded_read
             for attempt in attempts:
                 with rolled_back():
                     walk.request(lead, "post", built, attempt, step="post")
-    print(f"{walk.count} requests", {k: [n, round(w, 1), round(c, 1)] for k, (n, w, c) in walk.spent.items()})
+    print(walk.report())
     walk.check()
 
 
@@ -377,6 +306,8 @@ SITE_PAGES = {
 MODEL_PAGES = ("changelist", "add", "change", "delete", "history", "import", "process_import", "export")
 OBJECT_ARGUMENTS = ("object_id", "pk")
 ADMIN_PARAMETERS = ("_changelist_filters", "_popup", "_to_field", "_save", "q", "o", "p", "e", "all")
+BACK_OFFICE = ("methodist", "superuser")
+TURNED_AWAY = [role for role in WALK_ROLES if role not in BACK_OFFICE]
 POSTED = {
     "import": ("format", "resource", "plan"),
     "process_import": ("import_file_name", "original_file_name", "format", "resource", "plan"),
@@ -487,8 +418,11 @@ def test_back_office_answers_hostile_parameters_without_500(world, recorded_read
             if page == "add":
                 names |= {field.name for field in model._meta.get_fields()}
 
-            # Every role, one kind each, in every parameter.
-            for role, kind in zip(WALK_ROLES, rotating(index), strict=False):
+            # The back office's people, one kind each, in every parameter; and one of those it turns
+            # away (before any page's code runs, admin_view sends them to log in), in turn, so that
+            # each of them meets every model.
+            roles = (*BACK_OFFICE, TURNED_AWAY[index % len(TURNED_AWAY)])
+            for role, kind in zip(roles, rotating(index), strict=False):
                 walk.request(role, "get", path, hostile_params(names, kind), step=f"admin {page}")
             # The lists (and the export, which filters like them): every kind in each group of
             # parameters (its filters, its date hierarchy, lookups on its fields, the admin's own).
@@ -506,7 +440,7 @@ def test_back_office_answers_hostile_parameters_without_500(world, recorded_read
                 for kind in ("nul", "wrong type", "file name", KINDS[index % len(KINDS)]):
                     with rolled_back():
                         walk.request(lead, "post", path, hostile_params(fields, kind), step=f"admin post {page}")
-    print(f"{walk.count} requests", {k: [n, round(w, 1), round(c, 1)] for k, (n, w, c) in walk.spent.items()})
+    print(walk.report())
     walk.check()
 
 

@@ -224,13 +224,6 @@ def test_every_background_export_has_parameters_here():
     assert set(_portal_exports()) == set(EXPORT_PARAMETERS)
 
 
-@pytest.fixture
-def quick_pdfs(monkeypatch):
-    from innovation_portal import pdf
-
-    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: b"%PDF-1.4\n%%EOF\n")
-
-
 def test_background_exports_write_typed_text_as_text(world, quick_pdfs):
     data = _data(world)
     findings = Findings()
