@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from rules.contrib.admin import ObjectPermissionsTabularInline
 
-from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin, methodist_district_ids
-from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS, SafeImportMixin
+from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin, bound_package_lists, methodist_district_ids
+from innovation_portal.importing import PortalImportExportMixin
 
 from . import services
 from .models import District, Institution, RoleAssignment, User
@@ -21,10 +20,8 @@ class DistrictAdmin(DistrictScopedAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SafeImportMixin, ImportExportMixin, DistrictScopedAdmin):
+class InstitutionAdmin(PortalImportExportMixin, DistrictScopedAdmin):
     resource_classes = [InstitutionResource]
-    import_formats = IMPORT_FORMATS
-    export_formats = EXPORT_FORMATS
     list_display = ("short_name", "kind", "district", "head_name", "email", "is_active")
     list_filter = ("district", "kind", "is_active")
     search_fields = ("short_name", "full_name", "number", "head_name")
@@ -97,3 +94,7 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.sync_back_office_access(form.instance)
+
+
+# The packages listed before the portal's apps (axes, celery beat) have registered their admins by now.
+bound_package_lists()

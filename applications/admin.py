@@ -1,6 +1,7 @@
 """Back office: catalogues, calls with their criteria/checklist/questions, applications, the registry."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -213,7 +214,7 @@ class CallAdmin(DistrictScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        call = self.get_queryset(request).filter(pk=object_id).first()
+        call = self.get_object(request, unquote(object_id))  # None for an id that is no call's
         if call is not None:
             extra_context.update(
                 missing_for_publication=[] if call.is_published else call_setup.missing_for_publication(call),

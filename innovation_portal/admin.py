@@ -7,6 +7,8 @@ of our models that does not extend DistrictScopedAdmin.
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core import checks
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
@@ -81,7 +83,42 @@ class ScopedChoicesMixin:
         return self._scoped(request, db_field, super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
-class DistrictScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
+class BoundedChangeList(ChangeList):
+    """Django's list, where a date hierarchy outside the calendar is a filter it cannot apply.
+
+    `?closes_at__year=9999` (the year after it does not exist) or a year of thirty digits make
+    Python's dates fail outside the check Django has for «abc»; here they are the same invalid
+    filter: the list again, without it (Django's «?e=1» redirect).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class BoundedDatesMixin:
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
+
+
+def bound_package_lists(site=admin.site):
+    """The installed packages' lists with a date hierarchy (axes, celery beat) get BoundedChangeList too.
+
+    Called once the packages' admins are registered (from the first portal app's admin): each
+    is registered again as a subclass of itself with the mixin.
+    """
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, BoundedDatesMixin) or not model_admin.date_hierarchy:
+            continue
+        bounded = type(type(model_admin).__name__, (BoundedDatesMixin, type(model_admin)), {})
+        bounded.__module__ = type(model_admin).__module__
+        site.unregister(model)
+        site.register(model, bounded)
+
+
+class DistrictScopedAdmin(BoundedDatesMixin, ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     """A model admin whose lists show a methodist only their own districts' records.
 
     The district comes from the model's ``district_path``. Permissions are asked of

@@ -1,8 +1,11 @@
 import datetime
 
 from django.conf import settings
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 
 class PortalLocaleMiddleware(LocaleMiddleware):
@@ -54,3 +57,37 @@ class ArrivalMiddleware:
         if now - datetime.timedelta(hours=1) <= moment <= now + datetime.timedelta(seconds=5):
             return min(moment, now)
         return None
+
+
+# The largest id any table can hold (a 64-bit integer): a bigger number names nothing.
+LARGEST_ID = 2**63 - 1
+
+
+class HostileAddressMiddleware:
+    """Addresses that cannot name anything are answered here, before a view runs into them.
+
+    A NUL byte anywhere in the path or the query string is refused with 400 and a Russian
+    message: PostgreSQL cannot compare text with it, so any view that filtered by such a value
+    would fail. A whole number in the path larger than any id (`/plans/10000…0000/`) is not
+    found (404): SQLite cannot even pass it to a query, and no row has it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or any("\x00" in part for item in request.GET.lists() for part in _flat(item)):
+            message = _("The address contains a character that is not allowed (a zero byte). Check the link.")
+            return render(request, "limits/refused.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not -LARGEST_ID <= value <= LARGEST_ID:
+                raise Http404
+        return None
+
+
+def _flat(item):
+    key, values = item
+    return (key, *values)

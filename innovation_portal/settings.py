@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: its refusal is a page of the portal's own.
+    "innovation_portal.middleware.HostileAddressMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the result of authentication (django-axes' requirement).
@@ -263,6 +265,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import is all-or-nothing
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Off: the back office's export formats make formulas inert themselves (innovation_portal.importing);
+# the library's escaping only drops a leading «=» and would turn numbers and dates into text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

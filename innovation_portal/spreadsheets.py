@@ -10,7 +10,9 @@ a `Line(values, bold=True)` is a row set in bold (a section heading).
 Text is never a formula. A theme typed as `=HYPERLINK("http://…","…")` (or starting with `+`,
 `-`, `@`, a tab or a carriage return) is written as a string cell with Excel's «quote prefix»:
 the spreadsheet shows it as typed and does not evaluate it, even after the cell is edited. The
-text itself is not changed (no apostrophe added), so a download round-trips.
+text itself is not changed (no apostrophe added), so a download round-trips. Control characters
+a workbook cannot hold (a pasted vertical tab, a NUL) would make the whole file fail: Word's
+line and page breaks become line breaks, the others the replacement character (U+FFFD).
 """
 
 import datetime
@@ -21,6 +23,7 @@ from io import BytesIO
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -117,11 +120,18 @@ def _put(cell, value):
     elif value is None or isinstance(value, bool | int | float | Decimal):
         cell.value = value
     else:
-        text = str(value)  # lazy translations, display values
+        text = _storable(str(value))  # lazy translations, display values
         cell.value = text
         if text.startswith(FORMULA_STARTS):
             cell.data_type = "s"  # openpyxl took a leading «=» for a formula
             cell.quotePrefix = True
+
+
+def _storable(text):
+    if ILLEGAL_CHARACTERS_RE.search(text) is None:
+        return text
+    text = text.replace("\x0b", "\n").replace("\x0c", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
 def _length(value):

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -9,12 +10,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from import_export.admin import ImportExportMixin
 from rules.contrib.admin import ObjectPermissionsTabularInline
 
 from accounts.models import Institution
 from innovation_portal.admin import DistrictScopedAdmin, ScopedChoicesMixin
-from innovation_portal.importing import EXPORT_FORMATS, IMPORT_FORMATS, SafeImportMixin
+from innovation_portal.importing import PortalImportExportMixin
 from innovation_portal.workflow import TransitionError
 from innovation_portal.years import parse_period
 
@@ -166,7 +166,7 @@ class PlanAdmin(DistrictScopedAdmin):
         return redirect("admin:plans_plan_change", plan.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        plan = self.get_queryset(request).filter(pk=object_id).first()
+        plan = self.get_object(request, unquote(object_id))  # None for an id that is no plan's
         buttons = []
         if plan is not None and request.user.has_perm("plans.manage_plan", plan):
             buttons = [(to, label) for to, label in self.STATUS_BUTTONS if Plan.workflow.can_move(plan.status, to)]
@@ -261,13 +261,11 @@ class PlanItemForm(forms.ModelForm):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SafeImportMixin, ImportExportMixin, DistrictScopedAdmin):
+class PlanItemAdmin(PortalImportExportMixin, DistrictScopedAdmin):
     """Every item across plans: the place for the spreadsheet import and for finding flagged timeframes."""
 
     form = PlanItemForm
     resource_classes = [PlanItemResource]
-    import_formats = IMPORT_FORMATS
-    export_formats = EXPORT_FORMATS
     import_form_class = PlanItemImportForm
     import_template_name = "admin/plans/planitem/import.html"
     confirm_form_class = PlanItemConfirmImportForm

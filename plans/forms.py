@@ -119,6 +119,8 @@ class OccurrenceForm(forms.Form):
         required=False,
         validators=[FileValidator("any", max_mb=20)],
         help_text=_("A document, a presentation, photos or an archive, up to 20 MB."),
+        # A new file replaces the earlier one; there is nothing to «clear» (which would hand the mark False).
+        widget=forms.FileInput,
     )
     report = forms.CharField(
         label=_("Short report"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

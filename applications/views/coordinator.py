@@ -120,8 +120,9 @@ def call_file(request, pk, file_pk):
 def apply(request, pk):
     call = get_call(request, pk)
     require(request.user, "applications.apply")
+    chosen = request.POST.get("institution", "")
     institution = get_object_or_404(
-        Institution, pk=request.POST.get("institution"), pk__in=request.user.coordinated_institution_ids
+        Institution, pk=int(chosen) if chosen.isdecimal() else None, pk__in=request.user.coordinated_institution_ids
     )
     source = None
     if request.POST.get("copy_from"):
@@ -140,7 +141,7 @@ def apply(request, pk):
 
 def _earlier_application(value, institution_id, exclude=None):
     """The institution's application with this id (any call, any state), or None."""
-    if not str(value).isdigit():
+    if not str(value).isdecimal():  # «²» is a digit, but not a number
         return None
     return selectors.earlier_applications([institution_id]).exclude(pk=exclude).filter(pk=value).first()
 
@@ -522,13 +523,18 @@ def submit(request, pk):
     return _submit(request, application)
 
 
+def _typed(request, name, limit):
+    """A short text from the form as the database can keep it: PostgreSQL refuses a NUL byte in text."""
+    return request.POST.get(name, "").replace("\x00", "")[:limit]
+
+
 @login_required
 @require_POST
 def withdraw(request, pk):
     application = get_application(request, pk)
     require(request.user, "applications.withdraw_application", application)
     try:
-        services.withdraw(application, by=request.user, reason=request.POST.get("reason", "")[:1000])
+        services.withdraw(application, by=request.user, reason=_typed(request, "reason", 1000))
     except TransitionError as error:
         messages.error(request, str(error))
     else:
@@ -543,7 +549,7 @@ def take_back(request, pk):
     application = get_application(request, pk)
     require(request.user, "applications.take_back_application", application)
     try:
-        services.take_back(application, by=request.user, reason=request.POST.get("reason", "")[:1000])
+        services.take_back(application, by=request.user, reason=_typed(request, "reason", 1000))
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("applications:detail", pk=application.pk)

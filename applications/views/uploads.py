@@ -65,7 +65,7 @@ def upload_start(request, pk):
     kind = request.POST.get("kind", "")
     if kind not in dict(AttachmentForm(application=application).fields["kind"].choices):
         return _refusal(_("Choose what the file is."))
-    name = request.POST.get("name", "").strip()
+    name = request.POST.get("name", "").replace("\x00", "").strip()  # kept as the file's name: no NUL for PostgreSQL
     size = request.POST.get("size", "")
     if not name or not size.isdigit():
         return _refusal(_("Choose a file to attach."))
@@ -76,7 +76,7 @@ def upload_start(request, pk):
             kind=kind,
             name=name,
             size=int(size),
-            fingerprint=request.POST.get("fingerprint", "")[:100],
+            fingerprint=request.POST.get("fingerprint", "").replace("\x00", "")[:100],
         )
     except partial_uploads.UploadRefused as error:
         return _refusal(error.message, status=error.status)

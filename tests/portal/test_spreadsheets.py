@@ -120,3 +120,9 @@ def test_a_formula_typed_by_a_user_comes_out_as_text_in_every_export(world, buil
     assert typed, "the typed text is in the workbook"
     assert all(cell.data_type == "s" and cell.value.endswith(FORMULA) for cell in typed)
     assert not [cell for cell in cells if cell.data_type == "f"]
+
+
+def test_control_characters_a_workbook_cannot_hold_do_not_break_the_file():
+    # A vertical tab is what Word's manual line break becomes when pasted; openpyxl refuses it.
+    sheet = _book(xlsx([Sheet("Лист", ["Тема"], [["первая\x0bвторая\x01"]])])).active
+    assert sheet.cell(2, 1).value == "первая\nвторая\N{REPLACEMENT CHARACTER}"
