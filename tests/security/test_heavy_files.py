@@ -27,6 +27,7 @@ from django.urls import reverse
 from import_export.tmp_storages import TempFolderStorage
 from openpyxl import Workbook
 
+from accounts.models import Institution
 from innovation_portal import importing
 from innovation_portal.safe_office import check_office_file, run_limited
 from plans import services
@@ -210,12 +211,23 @@ def test_a_word_file_given_to_the_item_import_is_refused_in_russian(login, world
 
 
 def test_a_file_swapped_before_the_confirm_step_is_refused_there_too(login, world):
-    """The confirm step reads the kept file again, bounded the same way: a bomb there is a message, not a 500."""
-    plan = make_plan(world.district, status=Plan.Status.DRAFT)
-    kept = TempFolderStorage(read_mode="rb")
-    kept.save(hostile.zip_bomb_xlsx())
+    """The confirm step reads the kept file again, bounded the same way: a bomb there is a message, not a 500.
+
+    The file is previewed for real (only a file this person previewed can be confirmed), then the
+    kept copy is replaced by a zip bomb before the confirmation.
+    """
+    from tests.accounts.test_admin import _row, _xlsx
+
     client = login(world.users.methodist)
-    fields = {"import_file_name": kept.name, "original_file_name": "items.xlsx", "format": "0", "resource": "0"}
-    response = client.post(reverse("admin:plans_planitem_process_import"), {**fields, "plan": plan.pk}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("admin:plans_planitem_import")
-    assert "zip-бомбы" in response.content.decode() and not PlanItem.objects.exists()
+    preview = client.post(
+        reverse("admin:accounts_institution_import"),
+        {"resource": "0", "format": "0", "import_file": _xlsx([_row("731")])},
+    )
+    fields = dict(preview.context["confirm_form"].initial)
+    kept = TempFolderStorage(name=fields["import_file_name"], read_mode="rb")
+    with open(kept.get_full_path(), "wb") as swapped:
+        swapped.write(hostile.zip_bomb_xlsx())
+    response = client.post(reverse("admin:accounts_institution_process_import"), fields, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:accounts_institution_import")
+    assert "zip-бомбы" in response.content.decode()
+    assert not Institution.objects.filter(short_name="ГБОУ школа № 731").exists()
