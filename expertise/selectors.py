@@ -269,13 +269,18 @@ def meetings(user):
     return queryset.order_by("-date", "-pk")
 
 
-def agenda_of(meeting):
-    return list(
+def agenda(meeting):
+    """The agenda's items with what the council page and the protocol show of them (a fixed number of queries)."""
+    return (
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("application__institution", "application__call__status_kind")
         .prefetch_related("recused")
         .order_by("order", "pk")
     )
+
+
+def agenda_of(meeting):
+    return list(agenda(meeting))
 
 
 def agenda_results(items):
