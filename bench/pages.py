@@ -389,7 +389,7 @@ def expertise_pages():
     ]
 
 
-def measure(page, ctx, clients):
+def measure(page, ctx, clients, repeat=REPEAT):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -399,18 +399,22 @@ def measure(page, ctx, clients):
         return {"status": None, "error": f"no object to show: {error}"}
     client = clients[page.role]
     client.get(url)  # warm-up: templates, translations, connection
-    times, queries, status = [], 0, None
-    for _ in range(REPEAT):
+    times, cpu, queries, status = [], [], 0, None
+    for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         queries, status = len(captured.captured_queries), response.status_code
     return {
         "url": url,
         "status": status,
         "queries": queries,
         "ms": round(statistics.median(times) * 1000, 1),
+        # This process's own CPU time (the database server's is not in it): steadier than the wall
+        # clock on a machine shared with other work.
+        "cpu_ms": round(statistics.median(cpu) * 1000, 1),
         "bytes": len(response.content),
         "rows": page.rows(ctx),
     }
@@ -420,6 +424,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="full")
     parser.add_argument("--only", default="", help="comma-separated URL names")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="warm requests per page (the median is kept)")
     args = parser.parse_args()
     setup_django(args.scale)
     from django.conf import settings
@@ -439,7 +444,7 @@ def main():
         if only and page.name not in only | {"bench-trivial"}:  # the floor is always measured
             continue
         result = {"name": page.name, "label": page.label, "role": page.role, "kind": page.kind}
-        result.update(measure(page, ctx, clients))
+        result.update(measure(page, ctx, clients, args.repeat))
         signed_in = page.role != "anonymous"
         if page.name == "bench-trivial":
             floor[signed_in] = result.get("ms")

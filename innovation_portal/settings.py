@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation_entries",
+                "notifications.unread.unread_notifications",
             ],
             "builtins": ["innovation_portal.state_tags", "innovation_portal.words"],
         },
@@ -117,6 +118,10 @@ if REDIS_URL:
     # django-ratelimit names only django-redis as supported; Django's own Redis cache is shared and its
     # incr is atomic, which is all the limits need.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+    # Every signed-in page reads its session: from the shared cache, the database only on a miss
+    # (written to both). Not without Redis: one process's memory would keep a session another
+    # process had ended (a logout).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # One process (make run, tests): its own memory is the shared cache the rate limits need.

@@ -46,7 +46,7 @@ def test_the_meeting_page_queries_do_not_grow_with_its_agenda(rows, client, worl
     client.force_login(world.users.methodist)
     url = reverse("admin:expertise_councilmeeting_change", args=[council.pk])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     page = response.content.decode()
     # Each row names its application (institution — call) in the autocomplete, without a query of its own.
