@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from applications.models import Application, Call
-from innovation_portal.choices import KnownModelChoiceField, KnownModelMultipleChoiceField, share
+from innovation_portal.choices import FastSelect, KnownModelChoiceField, KnownModelMultipleChoiceField, share
 
 from . import services
 from .models import AgendaItem, CouncilMeeting, CouncilMember, Review
@@ -234,7 +234,7 @@ class MemberForm(forms.ModelForm):
         model = CouncilMember
         fields = ["full_name", "position", "organisation", "user", "role", "present"]
         widgets = {
-            "user": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "user": FastSelect(attrs={"class": "form-select form-select-sm"}),
             "role": forms.Select(attrs={"class": "form-select form-select-sm"}),
             "present": forms.CheckboxInput(attrs={"class": "form-check-input"}),
         }

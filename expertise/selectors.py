@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import RoleAssignment
 from applications.models import Application, Call, Criterion
+from applications.selectors import listed
 from innovation_portal import boundary
 
 from . import results
@@ -38,7 +39,9 @@ def visible_assignments(user):
 
 
 def my_assignments(user):
-    return visible_assignments(user).order_by("state", "due_date", "pk")
+    """The expert's list: the applications' listed columns and the review's state, not their texts."""
+    queryset = listed(visible_assignments(user), "application__").defer("review__overall_comment")
+    return queryset.order_by("state", "due_date", "pk")
 
 
 @dataclass

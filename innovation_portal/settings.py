@@ -96,7 +96,7 @@ TEMPLATES = [
                 "accounts.context_processors.navigation_entries",
                 "notifications.unread.unread_notifications",
             ],
-            "builtins": ["innovation_portal.state_tags", "innovation_portal.words"],
+            "builtins": ["innovation_portal.state_tags", "innovation_portal.words", "innovation_portal.rows"],
         },
     },
 ]

@@ -1,0 +1,60 @@
+"""The cheap per-row helpers of long lists give exactly what Django's own tags and widgets give."""
+
+import datetime
+import zoneinfo
+
+from django import forms
+from django.template import Context, Template
+from django.test.html import parse_html
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from innovation_portal.choices import FastSelect
+from innovation_portal.rows import row_url_for
+from ratings.models import RatingCard
+
+
+def _render(source, **context):
+    return Template(source).render(Context(context))
+
+
+def test_row_url_is_the_reversed_url():
+    for name in ("applications:detail", "ratings:verify", "expertise:review", "publications:article_detail"):
+        for pk in (1, 7, 12345):
+            assert row_url_for(name, pk) == reverse(name, args=[pk])
+    assert _render('{% row_url "ratings:verify" pk %}', pk=42) == reverse("ratings:verify", args=[42])
+
+
+def test_row_date_is_the_date_filter_in_the_language_and_time_zone_of_the_page():
+    moment = datetime.datetime(2026, 3, 9, 21, 30, tzinfo=datetime.UTC)
+    source = '{{ moment|row_date:"j E Y, H:i" }}|{{ moment|date:"j E Y, H:i" }}|{{ day|row_date:"j E Y" }}'
+    for language in ("ru", "en"):
+        for zone in ("Europe/Moscow", "Asia/Vladivostok"):
+            with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+                remembered, django, day = _render(source, moment=moment, day=moment.date()).split("|")
+                assert remembered == django
+                assert day == _render('{{ day|date:"j E Y" }}', day=moment.date())
+    with translation.override("ru"), timezone.override(zoneinfo.ZoneInfo("Europe/Moscow")):
+        assert _render('{{ moment|row_date:"j E Y, H:i" }}', moment=moment) == "10 марта 2026, 00:30"
+        assert _render("{{ nothing|row_date:'j E Y'|default:'—' }}", nothing=None) == "—"
+
+
+def test_state_label_is_the_states_display():
+    card = RatingCard(state=RatingCard.State.SUBMITTED)
+    with translation.override("ru"):
+        assert _render("{{ card|state_label }}", card=card) == card.get_state_display()
+
+
+def test_a_fast_select_is_the_same_select():
+    class Form(forms.Form):
+        plain = forms.ChoiceField(choices=[("", "—"), ("a", "Один & два"), ("Группа", [("b", "<Б>"), ("c", "В")])])
+        fast = forms.ChoiceField(
+            choices=[("", "—"), ("a", "Один & два"), ("Группа", [("b", "<Б>"), ("c", "В")])],
+            widget=FastSelect(attrs={"class": "form-select"}),
+        )
+
+    form = Form(initial={"plain": "b", "fast": "b"})
+    plain = str(form["plain"]).replace('name="plain"', 'name="fast"').replace('id="id_plain"', 'id="id_fast"')
+    plain = plain.replace("<select ", '<select class="form-select" ', 1)
+    assert parse_html(str(form["fast"])) == parse_html(plain)
+    assert "&lt;Б&gt;" in str(form["fast"])
