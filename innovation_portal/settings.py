@@ -6,6 +6,7 @@ set, as the Makefile does. With DEBUG off the portal refuses to start without a 
 and allowed hosts, so a forgotten variable fails closed instead of running insecurely.
 """
 
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -126,6 +127,23 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # One process (make run, tests): its own memory is the shared cache the rate limits need.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+
+
+def _installation_key():
+    """A stable name of this installation for its cache keys: the same for every process of one
+    portal (web, worker, beat), different for two portals, even on one Redis database."""
+    database = DATABASES["default"]
+    identity = "\n".join(str(database.get(part) or "") for part in ("ENGINE", "NAME", "HOST", "PORT"))
+    return hashlib.sha256(f"{SECRET_KEY}\n{identity}".encode()).hexdigest()[:12]
+
+
+def cache_key_prefix():
+    return env_str("CACHE_KEY_PREFIX") or _installation_key()
+
+
+# Every key of the cache (pages, data versions, sessions, rate limits) starts with the installation,
+# so two portals sharing one Redis database never read each other's pages or sessions.
+CACHES["default"]["KEY_PREFIX"] = cache_key_prefix()
 
 # --- Users and login ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
