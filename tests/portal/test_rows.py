@@ -58,3 +58,28 @@ def test_a_fast_select_is_the_same_select():
     plain = plain.replace("<select ", '<select class="form-select" ', 1)
     assert parse_html(str(form["fast"])) == parse_html(plain)
     assert "&lt;Б&gt;" in str(form["fast"])
+
+
+def test_a_row_field_is_the_crispy_field():
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from innovation_portal.rows import row_field
+
+    class Form(forms.Form):
+        decision = forms.ChoiceField(label="Решение", required=False, choices=[("", "—"), ("award", "присвоить")])
+        reasons = forms.CharField(label="Обоснование", widget=forms.Textarea(attrs={"rows": 2}))
+        fix_by = forms.DateField(label="Доработать до", required=False, help_text="До «даты».", widget=forms.DateInput)
+        votes = forms.IntegerField(label="За", min_value=0)
+        recused = forms.MultipleChoiceField(
+            label="Воздерживаются",
+            required=False,
+            choices=[("1", "Иванова"), ("2", "Петров")],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    blank = Form(initial={"decision": "award", "votes": 3, "recused": ["2"]}, prefix="form-0")
+    wrong = Form({"form-0-votes": "-1", "form-0-fix_by": "вчера"}, prefix="form-0")
+    for form in (blank, wrong):
+        for name in form.fields:
+            assert parse_html(row_field(form[name])) == parse_html(as_crispy_field(form[name])), name
+    assert "is-invalid" in row_field(wrong["votes"])
