@@ -155,12 +155,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     # Roles are read once per request (the user object lives for one request) and every
-    # permission check after that is answered from memory.
+    # permission check after that is answered from memory. Only what the checks and the menu
+    # use is read («Координатор: ГБОУ школа № 287»), not the districts' and institutions' rows.
+    ROLE_COLUMNS = (
+        "user_id",
+        "role",
+        "district_id",
+        "institution_id",
+        "district__name",
+        "institution__short_name",
+        "institution__district_id",
+    )
+
     @cached_property
     def role_assignments(self):
         if not self.pk:
             return ()
-        return tuple(self.roles.select_related("district", "institution"))
+        return tuple(self.roles.select_related("district", "institution").only(*self.ROLE_COLUMNS))
 
     def has_role(self, role, district_id=None):
         return any(

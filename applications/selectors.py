@@ -144,6 +144,33 @@ def managed_calls(user):
     return boundary.within(queryset, user.district_ids(Role.METHODIST, Role.DISTRICT_OFFICE))
 
 
+# What a list of applications shows of each one. Application rows average 6.5 KB (the texts of
+# the application, half of it in TOAST); a list shows a few short columns and defers the rest.
+LIST_COLUMNS = (
+    "call",
+    "institution",
+    "state",
+    "state_changed_at",
+    "submitted_at",
+    "fix_by",
+    "theme",
+    "created_at",
+    "updated_at",
+)
+
+
+def listed(queryset, prefix=""):
+    """`queryset` (of applications, or of rows that reach them through `prefix`, e.g.
+    "application__") reading only the listed columns of the applications (the rest deferred,
+    so the rows' other models and select_related are untouched)."""
+    heavy = [
+        f.name
+        for f in Application._meta.concrete_fields
+        if not f.primary_key and f.name not in LIST_COLUMNS and not f.is_relation
+    ]
+    return queryset.defer(*(prefix + name for name in heavy))
+
+
 def call_applications(call, state=None):
     queryset = call.applications.exclude(state=Application.State.DRAFT).select_related("institution")
     if state:
@@ -296,11 +323,9 @@ def earlier_applications(institution_ids):
 
 
 def applications_of(user):
-    return (
-        Application.objects.filter(institution_id__in=user.coordinated_institution_ids)
-        .select_related("call", "call__status_kind", "institution")
-        .order_by("-created_at", "-pk")
-    )
+    """The coordinator's applications, for their list (the listed columns only)."""
+    queryset = Application.objects.filter(institution_id__in=user.coordinated_institution_ids)
+    return listed(queryset.select_related("call", "institution")).order_by("-created_at", "-pk")
 
 
 def registry(*, district=None, status_kind=None, level=None, year=None, current=True, day=None):

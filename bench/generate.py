@@ -489,20 +489,23 @@ class Generator:
             for c in criteria.get(r.assignment.application.call_id, [])
         ]
         models.Score.objects.bulk_create(self.count("scores", scores))
-        # A council a year deciding on that year's status applications.
-        for year in [y for y in self.years if y != self.current_year]:
+        # A council a year deciding on that year's status applications; the last one's decisions are
+        # recorded but not yet applied, so its page has a form on every agenda row.
+        past = [y for y in self.years if y != self.current_year]
+        for year in past:
             decided = [a for a in self.applications if a.call.academic_year == year and a.state in Application.DECIDED]
             if not decided:
                 continue
+            held = year == past[-1]
             meeting = models.CouncilMeeting.objects.create(
                 district=self.district,
                 kind=models.CouncilMeeting.Kind.EXPERT_COUNCIL,
                 number=str(int(year[:4]) - 2000),
                 date=decided[0].call.decision_date,
                 place="ИМЦ, актовый зал",
-                status=models.CouncilMeeting.Status.APPLIED,
-                applied_by=self.methodist,
-                applied_at=self.now,
+                status=models.CouncilMeeting.Status.HELD if held else models.CouncilMeeting.Status.APPLIED,
+                applied_by=None if held else self.methodist,
+                applied_at=None if held else self.now,
             )
             models.CouncilMember.objects.bulk_create(
                 models.CouncilMember(

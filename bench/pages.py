@@ -81,7 +81,8 @@ def _expertise_context(ctx):
         return None
     return {
         "assignment": Assignment.objects.filter(expert=ctx.users["expert"]).order_by("pk").first(),
-        "meeting": CouncilMeeting.objects.order_by("-date").first(),
+        "meeting": CouncilMeeting.objects.filter(status=CouncilMeeting.Status.APPLIED).order_by("-date").first(),
+        "held_meeting": CouncilMeeting.objects.exclude(status=CouncilMeeting.Status.APPLIED).order_by("-date").first(),
     }
 
 
@@ -101,6 +102,11 @@ def pages():
         return lambda ctx: queryset(ctx).count()
 
     listed = [
+        # --- the floor every page is compared with (bench/urls.py): the layout and nothing else
+        Page("bench-trivial", "anonymous", lambda c: _reverse("bench-trivial"), lambda c: None, "detail"),
+        Page(
+            "bench-trivial", "coordinator", lambda c: _reverse("bench-trivial"), lambda c: None, "detail", "signed in"
+        ),
         # --- accounts / home
         Page("home", "coordinator", lambda c: _reverse("home"), lambda c: None, "detail", "coordinator"),
         Page("home", "methodist", lambda c: _reverse("home"), lambda c: None, "detail", "methodist"),
@@ -365,10 +371,25 @@ def expertise_pages():
             lambda c: _reverse("expertise:council", c.expertise["meeting"].pk),
             count(lambda c: AgendaItem.objects.filter(meeting=c.expertise["meeting"])),
         ),
+        # The meeting still being decided: every agenda row is a form (issue 17: 6 queries a row).
+        Page(
+            "expertise:council",
+            "methodist",
+            lambda c: _reverse("expertise:council", c.expertise["held_meeting"].pk),
+            count(lambda c: AgendaItem.objects.filter(meeting=c.expertise["held_meeting"])),
+            label="being decided",
+        ),
+        Page(
+            "admin:expertise_councilmeeting_change",
+            "methodist",
+            lambda c: _reverse("admin:expertise_councilmeeting_change", c.expertise["held_meeting"].pk),
+            count(lambda c: AgendaItem.objects.filter(meeting=c.expertise["held_meeting"])),
+            "detail",
+        ),
     ]
 
 
-def measure(page, ctx, clients):
+def measure(page, ctx, clients, repeat=REPEAT):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -378,18 +399,22 @@ def measure(page, ctx, clients):
         return {"status": None, "error": f"no object to show: {error}"}
     client = clients[page.role]
     client.get(url)  # warm-up: templates, translations, connection
-    times, queries, status = [], 0, None
-    for _ in range(REPEAT):
+    times, cpu, queries, status = [], [], 0, None
+    for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         queries, status = len(captured.captured_queries), response.status_code
     return {
         "url": url,
         "status": status,
         "queries": queries,
         "ms": round(statistics.median(times) * 1000, 1),
+        # This process's own CPU time (the database server's is not in it): steadier than the wall
+        # clock on a machine shared with other work.
+        "cpu_ms": round(statistics.median(cpu) * 1000, 1),
         "bytes": len(response.content),
         "rows": page.rows(ctx),
     }
@@ -399,9 +424,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="full")
     parser.add_argument("--only", default="", help="comma-separated URL names")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="warm requests per page (the median is kept)")
     args = parser.parse_args()
     setup_django(args.scale)
+    from django.conf import settings
     from django.test import Client
+
+    settings.ROOT_URLCONF = "bench.urls"  # the portal's URLs and the trivial page
 
     ctx = Context()
     clients = {"anonymous": Client()}
@@ -410,11 +439,17 @@ def main():
         clients[role].force_login(user)
     only = set(filter(None, args.only.split(",")))
     results = []
+    floor = {}  # the trivial page's time, anonymous and signed in: every page's ratio is to its own
     for page in pages():
-        if only and page.name not in only:
+        if only and page.name not in only | {"bench-trivial"}:  # the floor is always measured
             continue
         result = {"name": page.name, "label": page.label, "role": page.role, "kind": page.kind}
-        result.update(measure(page, ctx, clients))
+        result.update(measure(page, ctx, clients, args.repeat))
+        signed_in = page.role != "anonymous"
+        if page.name == "bench-trivial":
+            floor[signed_in] = result.get("ms")
+        if floor.get(signed_in) and result.get("ms") is not None:
+            result["ratio"] = round(result["ms"] / floor[signed_in], 1)
         results.append(result)
     emit({"scale": args.scale, "pages": results})
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from innovation_portal.admin import DistrictScopedAdmin, ScopedTabularInline, StateLabelsMixin
+from innovation_portal.admin import DistrictScopedAdmin, RowsLoadedOnceMixin, ScopedTabularInline, StateLabelsMixin
 
 from .models import (
     AgendaItem,
@@ -94,19 +94,24 @@ class PresentationAdmin(DistrictScopedAdmin):
     raw_id_fields = ["application"]
 
 
-class CouncilMemberInline(ScopedTabularInline):
+class CouncilMemberInline(RowsLoadedOnceMixin, ScopedTabularInline):
     model = CouncilMember
     extra = 0
     fields = ["order", "full_name", "position", "organisation", "user", "role", "present"]
     autocomplete_fields = ["user"]
+    row_select_related = ["user"]
 
 
-class AgendaInline(ScopedTabularInline):
+class AgendaInline(RowsLoadedOnceMixin, ScopedTabularInline):
+    """The agenda of a meeting (160 applications a year): its queries do not grow with its rows."""
+
     model = AgendaItem
     extra = 0
     fields = ["order", "application", "title", "decision", "votes_for", "votes_against", "votes_abstained"]
     fields += ["override_reason"]
-    raw_id_fields = ["application"]
+    # Every application of the district could be picked (1,200 at full scale): an autocomplete.
+    autocomplete_fields = ["application"]
+    row_select_related = ["application__institution", "application__call"]
 
 
 @admin.register(CouncilMeeting)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from applications.models import Application, Call
+from innovation_portal.choices import FastSelect, KnownModelChoiceField, KnownModelMultipleChoiceField, share
 
 from . import services
 from .models import AgendaItem, CouncilMeeting, CouncilMember, Review
@@ -233,15 +234,17 @@ class MemberForm(forms.ModelForm):
         model = CouncilMember
         fields = ["full_name", "position", "organisation", "user", "role", "present"]
         widgets = {
-            "user": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "user": FastSelect(attrs={"class": "form-select form-select-sm"}),
             "role": forms.Select(attrs={"class": "form-select form-select-sm"}),
             "present": forms.CheckboxInput(attrs={"class": "form-check-input"}),
         }
+        field_classes = {"user": KnownModelChoiceField}
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people
         self.fields["user"].label_from_instance = lambda u: u.full_name or u.email
+        # `people`: read once by the formset for every row (not a query per row).
+        share(self.fields["user"], people)
         self.fields["full_name"].required = False
 
     def clean(self):
@@ -259,7 +262,7 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
             # Members linked to an account keep it even when it has no role here (any more).
             linked = instance.members.exclude(user=None).values("user_id")
             people = User.objects.filter(Q(pk__in=people.values("pk")) | Q(pk__in=linked)).order_by("full_name")
-        self.people = people
+        self.people = list(people.only("pk", "full_name", "email"))
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -342,12 +345,14 @@ class DecisionForm(forms.ModelForm):
             "fix_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "recused": forms.CheckboxSelectMultiple,
         }
+        # The members present, read once for the whole agenda (not a query per row).
+        field_classes = {"recused": KnownModelMultipleChoiceField}
 
     def __init__(self, *args, context, **kwargs):
         super().__init__(*args, **kwargs)
         self.context = context
         self.conflicts = context.conflicts.get(self.instance.pk, set())
-        self.fields["recused"].queryset = CouncilMember.objects.filter(pk__in=[m.pk for m in context.present])
+        share(self.fields["recused"], context.present)
         self.fields["recused"].label = _("Abstain for a conflict of interest")
         if not self.is_bound and self.conflicts:
             ticked = {getattr(m, "pk", m) for m in self.initial.get("recused", [])}

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import RoleAssignment
 from applications.models import Application, Call, Criterion
+from applications.selectors import listed
 from innovation_portal import boundary
 
 from . import results
@@ -38,7 +39,9 @@ def visible_assignments(user):
 
 
 def my_assignments(user):
-    return visible_assignments(user).order_by("state", "due_date", "pk")
+    """The expert's list: the applications' listed columns and the review's state, not their texts."""
+    queryset = listed(visible_assignments(user), "application__").defer("review__overall_comment")
+    return queryset.order_by("state", "due_date", "pk")
 
 
 @dataclass
@@ -269,13 +272,18 @@ def meetings(user):
     return queryset.order_by("-date", "-pk")
 
 
-def agenda_of(meeting):
-    return list(
+def agenda(meeting):
+    """The agenda's items with what the council page and the protocol show of them (a fixed number of queries)."""
+    return (
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("application__institution", "application__call__status_kind")
         .prefetch_related("recused")
         .order_by("order", "pk")
     )
+
+
+def agenda_of(meeting):
+    return list(agenda(meeting))
 
 
 def agenda_results(items):

@@ -6,6 +6,7 @@ methodist only their districts' records. The system check boundary.E002 refuses 
 of our models that does not extend DistrictScopedAdmin.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 
 from innovation_portal import boundary
+from innovation_portal.choices import KnownAutocompleteSelect, KnownModelChoiceField, know
 from innovation_portal.workflow import StateChange
 
 admin.site.site_header = _("Innovation portal: back office")
@@ -200,6 +202,67 @@ def choices_filter(field_name, title, choices):
 
     ChoicesFilter.title = title
     return ChoicesFilter
+
+
+class _RowForm(forms.ModelForm):
+    """A row of an inline: its foreign keys know the records loaded with the row (no query to name them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            if isinstance(field, KnownModelChoiceField) and name in self._known_relations:
+                relation = self._meta.model._meta.get_field(name)
+                if relation.is_cached(self.instance):
+                    know(field, [getattr(self.instance, name)])
+
+    @property
+    def _known_relations(self):
+        return {f.name for f in self._meta.model._meta.concrete_fields if f.is_relation}
+
+
+class _RowsFormSet(forms.BaseInlineFormSet):
+    """An inline's formset whose rows' ids, when saved, are found among the rows it loaded (not asked one by one)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            if not hasattr(self, "_rows_by_pk"):
+                self._rows_by_pk = list(self.get_queryset())
+            known = KnownModelChoiceField(
+                field.queryset, initial=field.initial, required=False, widget=field.widget, empty_label=None
+            )
+            know(known, self._rows_by_pk)
+            form.fields[name] = known
+
+
+class RowsLoadedOnceMixin:
+    """An inline that costs the same queries at 1 row and at 300.
+
+    The rows come with the records they name (``row_select_related``, for their ``__str__``
+    too); the autocompletes (``autocomplete_fields``, the only widget fit for a choice of more
+    than ~200 records) name each row's record from the row itself rather than one query per
+    row; and on saving, the rows' ids and their unchanged records are found among what was
+    loaded. What still costs a query per row when saving: the rows' own UPDATEs, and the
+    database's unique constraints, checked row by row by Django.
+    """
+
+    row_select_related = ()
+    form = _RowForm
+    formset = _RowsFormSet
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.row_select_related) if self.row_select_related else queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", KnownAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")))
+            kwargs.setdefault("form_class", KnownModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):

@@ -1,12 +1,15 @@
 """Public pages rendered once for anonymous visitors and kept until the data they show changes.
 
-    @cache_for_anonymous("plans", "accounts.Institution", "accounts.District")
+    @cache_for_anonymous("plans.Plan", "plans.PlanItem", "accounts.Institution", "accounts.District")
     def plan_detail(request, pk): ...
 
 What is cached: the whole 200 response of a GET (or HEAD) by an anonymous visitor, keyed by
 host, path, query string, active language, today's date (pages that show what is «current»
-change at midnight) and the *versions* of the tables whose data the page shows (every table
-of an app, or one model's). Signed-in users
+change at midnight) and the *versions* of the tables whose data the page shows: the models it
+reads, each with its many-to-many tables, never a whole app (the registry shows awards, so a
+draft application autosaved five times a second must not renew it). Every key of Django's
+cache, these included, carries the installation (``CACHES`` ``KEY_PREFIX``, see settings): two
+portals sharing one Redis database never serve each other's pages. Signed-in users
 always get a fresh render (their menus depend on their roles); so does a visitor with a
 message to show.
 
@@ -54,17 +57,14 @@ _tables = {}
 
 
 def tables(labels):
-    """The database tables behind app labels («plans») and models («accounts.Institution»)."""
+    """The database tables behind models («accounts.Institution»), their many-to-many tables included."""
     key = tuple(labels)
     if key not in _tables:
         found = set()
         for label in labels:
-            if "." in label:
-                model = apps.get_model(label)
-                found.add(model._meta.db_table)
-                found.update(f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many)
-            else:
-                found.update(m._meta.db_table for m in apps.get_app_config(label).get_models(include_auto_created=True))
+            model = apps.get_model(label)
+            found.add(model._meta.db_table)
+            found.update(f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many)
         _tables[key] = sorted(t.lower() for t in found)
     return _tables[key]
 
@@ -139,8 +139,8 @@ def _cacheable(request):
     return not (session is not None and session.session_key and session.get("_messages"))
 
 
-def _key(request, app_labels):
-    current = versions(tables(app_labels))
+def _key(request, models):
+    current = versions(tables(models))
     if current is None:
         return None
     parts = [
@@ -161,18 +161,22 @@ def _response(request, stored):
     return HttpResponse(content, content_type=content_type)
 
 
-def cache_for_anonymous(*app_labels, timeout=PAGE_TIMEOUT):
+def cache_for_anonymous(*models, timeout=PAGE_TIMEOUT):
     """Cache a public view's page for anonymous visitors until the data it shows changes.
 
-    ``app_labels``: what the page reads, as app labels («plans») or models («accounts.Institution»).
+    ``models``: the models the page reads («accounts.Institution»). A whole app («plans») is
+    refused: its every table, history and drafts included, would renew the page.
     """
+    whole_apps = [label for label in models if "." not in label]
+    if whole_apps:
+        raise ValueError(f"cache_for_anonymous takes the models a page shows, not whole apps: {whole_apps}")
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
-            key = _key(request, app_labels)
+            key = _key(request, models)
             if key is None:
                 return view(request, *args, **kwargs)
             stored = cache.get(key)
@@ -187,6 +191,7 @@ def cache_for_anonymous(*app_labels, timeout=PAGE_TIMEOUT):
                 cache.set(key, (content, response["Content-Type"]), timeout)
             return response
 
+        wrapped.cached_models = models  # what the page is versioned by (tests and the bench read it)
         return wrapped
 
     return decorator

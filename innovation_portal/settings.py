@@ -6,6 +6,7 @@ set, as the Makefile does. With DEBUG off the portal refuses to start without a 
 and allowed hosts, so a forgotten variable fails closed instead of running insecurely.
 """
 
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -100,8 +101,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation_entries",
+                "notifications.unread.unread_notifications",
             ],
-            "builtins": ["innovation_portal.state_tags", "innovation_portal.words"],
+            "builtins": ["innovation_portal.state_tags", "innovation_portal.words", "innovation_portal.rows"],
         },
     },
 ]
@@ -123,10 +125,31 @@ if REDIS_URL:
     # django-ratelimit names only django-redis as supported; Django's own Redis cache is shared and its
     # incr is atomic, which is all the limits need.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+    # Every signed-in page reads its session: from the shared cache, the database only on a miss
+    # (written to both). Not without Redis: one process's memory would keep a session another
+    # process had ended (a logout).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # One process (make run, tests): its own memory is the shared cache the rate limits need.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+
+
+def _installation_key():
+    """A stable name of this installation for its cache keys: the same for every process of one
+    portal (web, worker, beat), different for two portals, even on one Redis database."""
+    database = DATABASES["default"]
+    identity = "\n".join(str(database.get(part) or "") for part in ("ENGINE", "NAME", "HOST", "PORT"))
+    return hashlib.sha256(f"{SECRET_KEY}\n{identity}".encode()).hexdigest()[:12]
+
+
+def cache_key_prefix():
+    return env_str("CACHE_KEY_PREFIX") or _installation_key()
+
+
+# Every key of the cache (pages, data versions, sessions, rate limits) starts with the installation,
+# so two portals sharing one Redis database never read each other's pages or sessions.
+CACHES["default"]["KEY_PREFIX"] = cache_key_prefix()
 
 # --- Users and login ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -30,6 +30,15 @@ def state_badge(obj, element_id=""):
 
 
 @register.filter
+def state_label(obj):
+    """The state's label as text (what get_state_display gives, from labels translated once per language)."""
+    if obj is None or obj == "":
+        return ""
+    workflow = workflow_of(obj)
+    return workflow.label(workflow.state_of(obj))
+
+
+@register.filter
 def state_colour(obj):
     workflow = workflow_of(obj)
     return workflow.badge(workflow.state_of(obj))[1]

@@ -7,7 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications and mail")
 
     def ready(self):
-        from . import reminders, tasks  # noqa: F401 - registers the tasks, which notify() queues by name
+        from . import reminders, tasks, unread  # noqa: F401 - registers the tasks, which notify() queues by name
+
+        unread.connect()
 
         # Each app's reminders.py registers its deadlines (the engine cannot import them: they sit above it).
         reminders.autodiscover()

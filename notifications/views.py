@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User, new_token
 
 from . import calendar
+from . import unread as counts
 
 
 @login_required
@@ -18,6 +19,7 @@ def notification_list(request):
     unread = [n.pk for n in items if n.read_at is None]
     if unread:
         request.user.notifications.filter(pk__in=unread).update(read_at=timezone.now())
+        counts.forget(request.user.pk)
     return render(request, "notifications/notifications.html", {"notifications": items, "unread": set(unread)})
 
 

@@ -57,7 +57,16 @@ def plan_list(request):
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 
-@cache_for_anonymous("plans", "accounts.Institution", "accounts.District")
+@cache_for_anonymous(
+    "plans.Plan",
+    "plans.PlanSection",
+    "plans.PlanAbbreviation",
+    "plans.PlanItem",  # with its organizers (the many-to-many table comes with the model)
+    "plans.PlanItemMonth",
+    "plans.PlanItemOccurrence",
+    "accounts.Institution",
+    "accounts.District",
+)
 def plan_detail(request, pk):
     plan = get_object_or_404(selectors.visible_plans(request.user), pk=pk)
     choices = selectors.filter_choices(plan)

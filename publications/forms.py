@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Institution, RoleAssignment, User
+from innovation_portal.choices import FastSelect
 from innovation_portal.files import FileValidator
 
 from .models import Article, Collection, Series
 from .models.article import BODY_SECTIONS
+from .selectors import without_texts
 
 
 class RichTextWidget(forms.Textarea):
@@ -129,8 +131,13 @@ class FrontMatterForm(forms.ModelForm):
 
 
 class ReopenForm(forms.Form):
-    article = forms.ModelChoiceField(label=_("Article"), queryset=Article.objects.none(), required=False)
-    user = forms.ModelChoiceField(label=_("Author (for a new article)"), queryset=User.objects.none(), required=False)
+    # Every coordinator of the district may be picked (300 at a district's scale): FastSelect.
+    article = forms.ModelChoiceField(
+        label=_("Article"), queryset=Article.objects.none(), required=False, widget=FastSelect
+    )
+    user = forms.ModelChoiceField(
+        label=_("Author (for a new article)"), queryset=User.objects.none(), required=False, widget=FastSelect
+    )
     until = forms.DateTimeField(
         label=_("Open until"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -139,9 +146,8 @@ class ReopenForm(forms.Form):
 
     def __init__(self, *args, collection, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["article"].queryset = collection.articles.filter(state=Article.State.DRAFT).select_related(
-            "institution"
-        )
+        # Choices name the articles: their texts are not read (most of each row).
+        self.fields["article"].queryset = without_texts(collection.articles.filter(state=Article.State.DRAFT))
         self.fields["user"].queryset = User.objects.filter(
             roles__district=collection.district_id, roles__role=RoleAssignment.Role.COORDINATOR
         ).distinct()
@@ -154,7 +160,7 @@ class ReopenForm(forms.Form):
 
 
 class LengthExceptionForm(forms.Form):
-    article = forms.ModelChoiceField(label=_("Article"), queryset=Article.objects.none())
+    article = forms.ModelChoiceField(label=_("Article"), queryset=Article.objects.none(), widget=FastSelect)
     reason = forms.CharField(
         label=_("Reason"),
         max_length=300,
@@ -163,8 +169,8 @@ class LengthExceptionForm(forms.Form):
 
     def __init__(self, *args, collection, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["article"].queryset = (
-            collection.articles.exclude(state__in=Article.CLOSED).select_related("institution").order_by("title")
+        self.fields["article"].queryset = without_texts(collection.articles.exclude(state__in=Article.CLOSED)).order_by(
+            "title"
         )
         self.fields["article"].error_messages["required"] = _("Choose the article.")
         self.fields["reason"].error_messages["required"] = _(

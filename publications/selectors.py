@@ -9,6 +9,7 @@ from accounts.models import RoleAssignment
 from innovation_portal import boundary
 
 from .models import Article, ArticleAuthor, BookBuild, Collection, Reopening
+from .models.article import BODY_FIELDS
 
 Role = RoleAssignment.Role
 S = Article.State
@@ -105,10 +106,15 @@ def desk_collections(user):
     )
 
 
+def without_texts(queryset):
+    """Articles for a list: their texts (abstract, sections, references: most of a row) deferred."""
+    return queryset.defer(*BODY_FIELDS, "abstract", "references")
+
+
 def collection_articles(collection):
-    """The dashboard's articles (drafts are the authors' own business)."""
+    """The dashboard's articles (drafts are the authors' own business), without their texts."""
     return (
-        collection.articles.exclude(state=S.DRAFT)
+        without_texts(collection.articles.exclude(state=S.DRAFT))
         .select_related("institution", "section")
         .prefetch_related(_authors())
         .order_by("state", "-submitted_at", "pk")

@@ -72,7 +72,18 @@ def _published(pk):
     )
 
 
-@cache_for_anonymous("publications", "accounts.Institution", "accounts.District")
+# Articles share their table with the drafts being written: an author's save still renews the page.
+@cache_for_anonymous(
+    "publications.Collection",
+    "publications.Series",
+    "publications.CollectionSection",
+    "publications.Article",
+    "publications.ArticleAuthor",
+    "publications.BookBuild",
+    "publications.ArticlePdf",
+    "accounts.Institution",
+    "accounts.District",
+)
 def collection_public(request, pk):
     collection = _published(pk)
     return render(
@@ -376,7 +387,7 @@ def collection_dashboard(request, pk):
             "exception_form": LengthExceptionForm(collection=collection),
             "min_pages": MIN_PAGES,
             "max_pages": MAX_PAGES,
-            "exceptions": collection.articles.filter(length_exception_at__isnull=False)
+            "exceptions": selectors.without_texts(collection.articles.filter(length_exception_at__isnull=False))
             .select_related("length_exception_by")
             .order_by("-length_exception_at"),
             "reopenings": collection.reopenings.select_related("article", "user").order_by("-until"),

@@ -53,7 +53,10 @@ def _readable_campaign(request, pk):
     return get_object_or_404(selectors.results_readable_by(request.user), pk=pk)
 
 
-@cache_for_anonymous("ratings", "accounts.Institution", "accounts.District")
+# The published results: not the cards and entries that coordinators fill in during a campaign.
+@cache_for_anonymous(
+    "ratings.RatingCampaign", "ratings.Indicator", "ratings.RatingResult", "accounts.Institution", "accounts.District"
+)
 def results(request, pk):
     campaign = _readable_campaign(request, pk)
     group = request.GET.get("group") if campaign.separate_groups else None

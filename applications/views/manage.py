@@ -42,7 +42,7 @@ def call_applications(request, pk):
         "applications/manage/call.html",
         {
             "call": call,
-            "applications": selectors.call_applications(call, state),
+            "applications": selectors.listed(selectors.call_applications(call, state)),
             "state": state,
             "states": [s for s in Application.State if s != Application.State.DRAFT],
             "can_extend": request.user.has_perm("applications.grant_extension", call),

@@ -18,7 +18,9 @@ def _filtered(request):
     return form, selectors.registry(**filters), filters
 
 
-@cache_for_anonymous("applications", "accounts.Institution", "accounts.District")
+# The registry shows awards (and their status kinds) of institutions: not applications, whose
+# drafts are autosaved all day long.
+@cache_for_anonymous("applications.StatusAward", "applications.StatusKind", "accounts.Institution", "accounts.District")
 def registry(request):
     form, awards, filters = _filtered(request)
     query = request.GET.urlencode()

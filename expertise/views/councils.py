@@ -15,7 +15,7 @@ from innovation_portal.workflow import TransitionError
 
 from .. import exports, selectors, services
 from ..forms import AgendaForm, DecisionFormSet, MeetingForm, MemberFormSet
-from ..models import AgendaItem, CouncilMeeting
+from ..models import CouncilMeeting
 from .manage import _require_lists
 
 
@@ -89,21 +89,20 @@ def council_edit(request, pk):
     return _meeting_form_page(request, meeting)
 
 
-def _decision_formset(meeting, context, data=None):
-    queryset = (
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("application__call", "application__institution")
-        .prefetch_related("recused")
-        .order_by("order", "pk")
-    )
+def _decision_formset(meeting, context, data=None, queryset=None):
+    queryset = selectors.agenda(meeting) if queryset is None else queryset
     return DecisionFormSet(data, queryset=queryset, form_kwargs={"context": context})
 
 
 def _council_page(request, meeting, agenda_form=None, formset=None):
-    items = selectors.agenda_of(meeting)
     can_manage = request.user.has_perm("expertise.manage_meeting", meeting) and meeting.is_editable
     if can_manage and formset is None:
-        formset = _decision_formset(meeting, services.DecisionContext.of(meeting, items))
+        # The formset's rows are the page's rows: the agenda (with its applications) is read once.
+        queryset = selectors.agenda(meeting)
+        items = list(queryset)
+        formset = _decision_formset(meeting, services.DecisionContext.of(meeting, items), queryset=queryset)
+    else:
+        items = selectors.agenda_of(meeting)
     forms_by_item = {f.instance.pk: f for f in formset.forms} if formset is not None else {}
     scores = selectors.agenda_results(items)
     members = list(meeting.members.all())

@@ -9,7 +9,7 @@ from applications.models import Application, Attachment
 from .factories import application_for, call_for
 
 State = Application.State
-QUERIES = 14  # the same at 1 and 25 earlier applications (the checklist is one of them)
+QUERIES = 13  # the same at 1 and 25 earlier applications (the checklist is one of them)
 
 
 @pytest.fixture

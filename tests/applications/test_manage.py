@@ -298,3 +298,25 @@ def test_a_video_given_as_a_link_is_shown_as_not_checked(world, login):
     assert form.initial[f"item{line.pk}"] is False  # not ticked
     help_text = str(form.fields[f"item{line.pk}"].help_text)
     assert help_text.startswith("Не проверено") and "проверено порталом" not in help_text.lower()
+
+
+def test_the_lists_of_applications_read_their_short_columns_not_their_texts(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _coordinator_applications(world, 3)
+    call = _applications(world, 3)
+    pages = [
+        (world.users.coordinator, reverse("applications:mine")),
+        (world.users.methodist, reverse("applications:manage_call", args=[call.pk])),
+    ]
+    for user, url in pages:
+        client = login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        read = " ".join(q["sql"] for q in queries.captured_queries if '"applications_application"' in q["sql"])
+        assert '"applications_application"."theme"' in read
+        for text in ("goal", "relevance", "planned_results", "summary", "org_legal_address"):
+            assert f'"applications_application"."{text}"' not in read, (url, text)
+        assert world.institution.short_name in response.content.decode() or url != pages[0][1]

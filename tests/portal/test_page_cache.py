@@ -139,3 +139,87 @@ def test_a_change_committed_after_the_page_was_read_in_its_transaction_shows(
         PlanItem.objects.filter(plan=plan).update(title="Переименованный семинар")
     assert callbacks  # the commit gives the table a new version once more
     assert "Переименованный семинар" in _get(client, url)
+
+
+def _registry_key():
+    from django.test import RequestFactory
+
+    from applications.views.public import registry
+    from innovation_portal import caching
+
+    request = RequestFactory().get(reverse("applications:registry"))
+    return caching._key(request, registry.cached_models)
+
+
+def test_a_draft_autosaved_again_and_again_leaves_the_registrys_page_in_the_cache(
+    client, world, login, django_assert_num_queries
+):
+    from tests.applications.factories import application_for
+    from tests.applications.test_editor import training_site_data
+
+    AwardFactory(institution=world.institution, status_kind=StatusKindFactory(), theme="Тема площадки")
+    draft = application_for(world, complete=False)
+    url = reverse("applications:registry")
+    visitor = Client()
+    assert "Тема площадки" in _get(visitor, url)
+    key = _registry_key()
+    coordinator = login(world.users.coordinator)
+    for number in range(5):
+        data = training_site_data(theme=f"Тема черновика {number}", revision=draft.revision + number)
+        answer = coordinator.post(reverse("applications:autosave", args=[draft.pk]), data).json()
+        assert answer["saved"] is True
+    draft.refresh_from_db()
+    assert draft.theme == "Тема черновика 4"
+    assert _registry_key() == key
+    with django_assert_num_queries(0):
+        assert "Тема площадки" in _get(visitor, url)
+    # An award does renew it.
+    AwardFactory(institution=InstitutionFactory(district=world.district), status_kind=StatusKindFactory())
+    assert _registry_key() != key
+
+
+def test_a_whole_app_is_refused_as_what_a_page_shows():
+    from innovation_portal.caching import cache_for_anonymous
+
+    with pytest.raises(ValueError, match="not whole apps"):
+        cache_for_anonymous("applications", "accounts.Institution")
+
+
+def test_two_portals_sharing_one_cache_never_serve_each_others_pages(world, settings):
+    from django.core.cache import caches
+    from django.db import connection
+
+    from innovation_portal import caching
+
+    url = reverse("applications:registry")
+    AwardFactory(institution=world.institution, status_kind=StatusKindFactory(), theme="Площадка первого портала")
+    one_database = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "one-redis-database"}
+    settings.CACHES = {"default": {**one_database, "KEY_PREFIX": "portal-one"}}
+    assert "Площадка первого портала" in _get(Client(), url)
+    assert any(key.startswith("portal-one:") for key in caches["default"]._cache)
+    # The second portal's own database holds another award: written where the first portal's
+    # write hook never sees it (here: the hook taken off for this write).
+    hooks = connection.execute_wrappers
+    assert caching._watch_writes in hooks
+    hooks.remove(caching._watch_writes)
+    try:
+        world.institution.status_awards.update(theme="Площадка второго портала")
+    finally:
+        hooks.append(caching._watch_writes)
+    settings.CACHES = {"default": {**one_database, "KEY_PREFIX": "portal-two"}}
+    page = _get(Client(), url)
+    assert "Площадка второго портала" in page and "Площадка первого портала" not in page
+
+
+def test_the_installation_names_every_cache_key_by_default(monkeypatch):
+    from innovation_portal import settings as portal_settings
+
+    monkeypatch.delenv("CACHE_KEY_PREFIX", raising=False)
+    ours = portal_settings.cache_key_prefix()
+    assert portal_settings.CACHES["default"]["KEY_PREFIX"]
+    assert re.fullmatch(r"[0-9a-f]{12}", ours)
+    assert portal_settings._installation_key() == ours  # stable: every process computes the same
+    monkeypatch.setattr(portal_settings, "SECRET_KEY", "another installation's secret")
+    assert portal_settings.cache_key_prefix() != ours
+    monkeypatch.setenv("CACHE_KEY_PREFIX", "portal-a")
+    assert portal_settings.cache_key_prefix() == "portal-a"
