@@ -296,9 +296,10 @@ class PortalImportExportMixin(SafeImportMixin, ImportExportMixin):
     """django-import-export in the back office, with the portal's formats and a guarded confirmation.
 
     The confirmation step posts back the name of the uploaded file: only a name this session
-    was given, of a file still there, in a format and resource offered, is imported; anything
-    else (a file name made up, another person's upload, a form changed by hand) is refused
-    with a message and the person is sent back to the upload, instead of failing.
+    was given, of a file still there, with the format, resource (and plan) of its preview, is
+    imported; anything else (a file name made up, another person's upload, a form changed by
+    hand, the same confirmation pressed twice) is refused with a message and the person is
+    sent back to the upload, instead of failing.
     """
 
     import_formats = IMPORT_FORMATS

@@ -134,7 +134,7 @@ def _module_name(path):
 
 
 def parameters_in_the_code():
-    """Every name read from `request.GET` in the portal's code, and the fields of forms bound to it."""
+    """Every name read from `request.GET` in the portal's code, and the fields of forms (filtersets) bound to it."""
     import importlib
 
     names = set()
@@ -169,7 +169,9 @@ def parameters_in_the_code():
         if forms:
             module = importlib.import_module(_module_name(path))
             for form in forms:
-                names.update(getattr(module, form).base_fields)
+                form_class = getattr(module, form)
+                # A form's fields, or a django-filter FilterSet's filters.
+                names.update(getattr(form_class, "base_fields", None) or getattr(form_class, "base_filters", {}))
     return {name for name in names if isinstance(name, str)}
 
 
