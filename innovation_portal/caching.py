@@ -154,6 +154,16 @@ def _key(request, models):
     return "portal:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def key_for(request, models, kind="page"):
+    """The cache key of what ``request`` reads from ``models`` now (None when nothing can be cached).
+
+    For views that cache something other than a whole page (the read API caches its data, after
+    its rate limit has counted the request).
+    """
+    key = _key(request, models)
+    return key and key.replace("portal:page:", f"portal:{kind}:", 1)
+
+
 def _response(request, stored):
     content, content_type = stored
     if _CSRF_MARK in content:

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI and Redoc served from static/ (no CDN): the API's documentation page.
+    "drf_spectacular_sidecar",
     "accounts",
     "notifications",
     "exports",
@@ -61,6 +65,8 @@ INSTALLED_APPS = [
     "ratings",
     "publications",
     "reports",
+    "public",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +288,38 @@ RATE_PASSWORD_RESET_ADDRESS = env_str("RATE_PASSWORD_RESET_ADDRESS", "3/h")
 RATE_PASSWORD_RESET_CLIENT = env_str("RATE_PASSWORD_RESET_CLIENT", "10/h")
 RATE_UPLOADS = env_str("RATE_UPLOADS", "120/h")
 RATE_CSP_REPORTS = env_str("RATE_CSP_REPORTS", "60/m")  # violation reports accepted per client address
+RATE_API = env_str("RATE_API", "120/min")  # requests to the read API (/api/) per client address
+
+# --- The read API of the public data (/api/, the api app) ----------------------------------
+# Anonymous and read-only: no authentication at all, so no session, no CSRF and nothing personal;
+# every client address is limited by RATE_API, counted in the shared cache (REDIS_URL).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PublicThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Behind nginx the client is the last X-Forwarded-For hop the proxies added (as for login lockout).
+    "NUM_PROXIES": env_int("AXES_IPWARE_PROXY_COUNT", 0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API портала инновационной деятельности",
+    "DESCRIPTION": "Открытые данные: планы мероприятий, реестр инновационных площадок, рейтинги, сборники, конкурсы.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Sites allowed to frame the embeddable widgets (/widgets/…, the public app); every other page
+# keeps frame-ancestors 'none' and X-Frame-Options: DENY. Comma-separated CSP sources
+# (e.g. «https://imc.example.ru,https://*.spb.ru»); «*» lets any site embed them.
+WIDGET_FRAME_ANCESTORS = env_list("WIDGET_FRAME_ANCESTORS", ["*"])
 
 # --- Forms --------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

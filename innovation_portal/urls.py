@@ -5,9 +5,11 @@ from django.urls import include, path
 from accounts import views as account_views
 from accounts.forms import EmailAuthenticationForm
 from innovation_portal import csp
+from public import views as public_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    # Visitors get the public front page (public app), a signed-in user their own (accounts).
+    path("", public_views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
@@ -24,6 +26,9 @@ urlpatterns = [
     path("ratings/", include("ratings.urls")),
     path("publications/", include("publications.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
+    # Institutions' public pages and the embeddable widgets (/widgets/…).
+    path("", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers report what the Content-Security-Policy blocked (settings.CONTENT_SECURITY_POLICY).
