@@ -38,16 +38,19 @@ PLAN_MODELS = (
 )
 REGISTRY_MODELS = ("applications.StatusAward", "applications.StatusKind")
 RATING_MODELS = ("ratings.RatingCampaign", "ratings.RatingResult")
-# The tables the home page reads: a write to any of them renders it again.
+# The tables the home page reads: a write to any of them renders it again. Applications and
+# articles are left out on purpose: drafts of both are autosaved all day long, and all the page
+# takes from them (a withdrawn applicant's slot, a published collection's article count) can wait
+# for the page's timeout (innovation_portal.caching.PAGE_TIMEOUT, 10 minutes).
 HOME_MODELS = (
     "accounts.District",
     "accounts.Institution",
     "applications.Call",
-    "applications.Application",  # a presentation's applicant (withdrawn ones are left out)
     "expertise.Presentation",
     *REGISTRY_MODELS,
     *PLAN_MODELS,
     "publications.Collection",
+    "publications.Series",
     *RATING_MODELS,
 )
 

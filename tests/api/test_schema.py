@@ -8,7 +8,9 @@ district (tests/public/factories.py), so the answers have rows to check.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -23,7 +25,15 @@ EXAMPLES = 8
 def api_schema(world, settings):
     settings.RATE_API = "100000/min"  # the limit is tested in test_api.py; here every request must answer
     public_year(world, rows=3)
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    # As Django's test client does: a request's end must not close the test's connection (its
+    # transaction holds the data, and on PostgreSQL the next request would find it closed).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 # schemathesis' own pytest integration (`from_fixture`/`parametrize`) does not run under pytest 9
