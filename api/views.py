@@ -5,6 +5,7 @@ the cache under the versions of those tables (innovation_portal.caching) and ren
 soon as one of them is written. The rate limit (api.throttling) counts every request, cached or not.
 """
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -38,12 +39,12 @@ class CachedReadOnly(viewsets.ReadOnlyModelViewSet):
     def _cached(self, handler, request, *args, **kwargs):
         key = caching.key_for(request, (*self.cached_models, "accounts.District"), kind="api")
         if key is not None:
-            data = caching.cache.get(key)
+            data = cache.get(key)
             if data is not None:
                 return Response(data)
         response = handler(request, *args, **kwargs)
         if key is not None and response.status_code == 200:
-            caching.cache.set(key, response.data, caching.PAGE_TIMEOUT)
+            cache.set(key, response.data, caching.PAGE_TIMEOUT)
         return response
 
     def list(self, request, *args, **kwargs):
