@@ -34,6 +34,8 @@ def _coordinator_items(user, institution_ids):
         Application.objects.filter(institution_id__in=institution_ids)
         .exclude(state=Application.State.WITHDRAWN)
         .select_related("call")
+        # The few columns the items name, not the applications' texts (kilobytes a row).
+        .only("state", "call_id", "institution_id", "remarks", "fix_by", "call__title")
     )
     drafts = {a.call_id: a for a in applications if a.state == Application.State.DRAFT}
     now = timezone.now()

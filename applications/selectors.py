@@ -52,14 +52,22 @@ def visible_applications(user):
 def with_contents(queryset):
     """Everything the application's page, PDF and completeness read, in a fixed number of queries."""
     return queryset.select_related("district_programme").prefetch_related(
+        *content_prefetches(), "answers__question", "events__by"
+    )
+
+
+def content_prefetches():
+    """What the application's document reads (applications.document), without its history: for
+    prefetch_related_objects() on an application already loaded with another row (an expert's
+    assignment)."""
+    return (
         "experience",
         "staff",
         "sources",
         "roadmap",
         "attachments",
-        "answers__question",
+        "answers",
         Prefetch("call__questions", queryset=CallQuestion.objects.order_by("order", "pk")),
-        "events__by",
     )
 
 

@@ -77,11 +77,12 @@ def next_open_assignment(user, after):
     )
 
 
-def other_reviews(assignment):
-    """The submitted reviews of the other experts on the same application, with their scores."""
+def reviews_beside(assignment):
+    """The assignment's own review (any state) and the other experts' submitted ones on the same
+    application (the others in the order they were submitted), with their scores: two queries."""
     return list(
-        Review.objects.filter(assignment__application_id=assignment.application_id, state__in=Review.COUNTED)
-        .exclude(assignment=assignment)
+        Review.objects.filter(assignment__application_id=assignment.application_id)
+        .filter(Q(assignment=assignment) | Q(state__in=Review.COUNTED))
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
         .order_by("submitted_at", "pk")
     )

@@ -69,6 +69,11 @@ def tables(labels):
     return _tables[key]
 
 
+def version_key(table):
+    """The cache key of a table's data version (for readers that fetch it with other keys at once)."""
+    return _VERSION_KEY.format(table.lower())
+
+
 def bump(*tables):
     """Give these tables a new data version: every page cached from their data is left behind."""
     cache.set_many({_VERSION_KEY.format(table.lower()): uuid.uuid4().hex for table in tables}, timeout=None)

@@ -127,7 +127,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache --------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "innovation_portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
     # django-ratelimit names only django-redis as supported; Django's own Redis cache is shared and its
     # incr is atomic, which is all the limits need.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
@@ -135,8 +135,11 @@ if REDIS_URL:
     # (written to both). Not without Redis: one process's memory would keep a session another
     # process had ended (a logout).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # The signed-in user and their roles too (accounts/signed_in.py), kept until those tables change.
+    SIGNED_IN_CACHE = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SIGNED_IN_CACHE = False
     # One process (make run, tests): its own memory is the shared cache the rate limits need.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 

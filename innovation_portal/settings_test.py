@@ -33,3 +33,6 @@ WHITENOISE_USE_FINDERS = True
 # the session read the same way on SQLite and on PostgreSQL+Redis (production with Redis reads
 # it from the cache, one query fewer per signed-in page).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Likewise the signed-in user and roles are read from the database in every test run (their own tests
+# switch the cache on: tests/accounts/test_signed_in.py).
+SIGNED_IN_CACHE = False

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.document import document
 from applications.layouts import heading_for, layout_for
-from applications.selectors import with_contents
+from applications.selectors import content_prefetches
 from innovation_portal.files import serve
 from innovation_portal.permissions import require
 from innovation_portal.workflow import TransitionError
@@ -60,16 +61,22 @@ def mine(request):
 @login_required
 def review(request, pk):
     """The application in its official layout beside the score form; save, submit, or save and go on."""
-    assignment = get_assignment(request, pk)
-    application = with_contents(
-        type(assignment.application)
-        .objects.filter(pk=assignment.application_id)
-        .select_related("call", "call__district", "call__status_kind", "institution")
-    ).get()
-    assignment.application = application
+    # The assignment with its application, call and institution in one row; the document's
+    # tables next (not the application's history, which this page does not show).
+    assignment = get_assignment(
+        request,
+        pk,
+        selectors.visible_assignments(request.user).select_related(
+            "application__call__district", "application__call__status_kind", "application__district_programme"
+        ),
+    )
+    application = assignment.application
+    prefetch_related_objects([application], *content_prefetches())
     call = application.call
     criteria = list(call.criteria.all())
-    current = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    # The expert's own review and the others' in one query, their scores in one more.
+    reviews = selectors.reviews_beside(assignment)
+    current = next((r for r in reviews if r.assignment_id == assignment.pk), None)
     refusal = services.edit_refusal(assignment)
     form = ReviewForm(request.POST or None, criteria=criteria, review=current, disabled=bool(refusal))
     if request.method == "POST" and not refusal and form.is_valid():
@@ -119,7 +126,7 @@ def review(request, pk):
             "form": form,
             "review": current,
             "refusal": refusal,
-            "others": selectors.other_reviews(assignment) if show_others else None,
+            "others": [r for r in reviews if r.assignment_id != assignment.pk] if show_others else None,
             "others_hidden": not show_others,
             "can_decline": assignment.is_open and not own_submitted,
         },

@@ -1,9 +1,13 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from accounts import demo
 from accounts.models import Institution, RoleAssignment, User
+from applications.models import Application
+from tests.applications.factories import application_for, call_for
 
 
 def test_load_demo_is_idempotent(demo_db):
@@ -79,3 +83,15 @@ def test_a_deadline_on_the_home_page_shows_its_time():
     assert DueItem("Заявка", "/", datetime(year, 4, 28, 15, 0, tzinfo=ZoneInfo("UTC"))).due_text == "28 апреля, 18:00"
     assert DueItem("Карта", "/", date(year, 5, 20)).due_text == "20 мая"
     assert DueItem("Статья", "/", date(year + 1, 4, 15)).due_text == f"15 апреля {year + 1}"
+
+
+def test_a_returned_application_is_due_on_the_coordinators_home_with_its_remarks(world, login):
+    call = call_for(world, title="Конкурс инновационных программ")
+    application = application_for(world, state=Application.State.RETURNED, call=call)
+    Application.objects.filter(pk=application.pk).update(
+        remarks="Добавьте дорожную карту", fix_by=datetime.date(2026, 12, 20)
+    )
+    page = login(world.users.coordinator).get(reverse("home")).content.decode()
+    assert "Исправить возвращённую заявку: Конкурс инновационных программ" in page
+    assert "Добавьте дорожную карту" in page
+    assert reverse("applications:edit", args=[application.pk]) in page

@@ -107,3 +107,23 @@ def test_queries_of_a_council_do_not_grow_with_the_calls_on_its_agenda(world, lo
     client = login(world.users.methodist)
     with django_assert_num_queries(13):
         assert client.get(reverse("expertise:council", args=[council.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("others", [1, 3])
+def test_queries_of_the_review_page_do_not_grow_with_the_other_reviews(world, login, django_assert_num_queries, others):
+    _call, (application,) = _applications(world, 1)
+    for person in [expert(world) for _ in range(others)]:
+        assignment = assign(application, person)
+        services.save_review(assignment, by=person, scores=scores_of(application, [1, 2, 3]), recommendation="award")
+        services.submit_review(assignment, by=person)
+    own = assign(application, world.users.expert)
+    services.save_review(own, by=world.users.expert, scores=scores_of(application, [3, 2, 1]), recommendation="award")
+    services.submit_review(own, by=world.users.expert)
+    client = login(world.users.expert)
+    # The session, the user, their roles, the bell; the assignment with its application, the
+    # document's seven tables, the criteria, the reviews and their scores, and (a submitted review
+    # may still be changed) whether the call's expertise is closed.
+    with django_assert_num_queries(16):
+        response = client.get(reverse("expertise:review", args=[own.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="border-top pt-2 mt-2 other-review"') == others
