@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint lint-imports format bench demo messages install lock worker beat clean
+.PHONY: run test lint lint-imports format bench bench-smoke demo messages install lock worker beat clean
 
 # requirements*.txt are lock files (every package pinned, with hashes): pip checks each
 # download's hash and refuses a package the lock does not list.
@@ -56,6 +56,11 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+
+# Every step of the bench on scales 1 and 25 with a short load (CI runs it): fails when the
+# bench breaks, never on a time.
+bench-smoke: install
+	$(PY) bench/run.py --smoke
 
 # Extract strings into the Russian catalogues (each app keeps its own), compile them, and
 # list any string still without a translation. Needs GNU gettext (apt-get install gettext).

@@ -17,8 +17,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,14 +29,24 @@ from bench.common import BENCH, OUT, ROOT, emit, portal_env, setup_django
 
 VENV_BIN = Path(sys.executable).parent
 KEY_PAGES = [
-    # (label, role, how to find the URL)
+    # (label, role, how to find the URL). Public pages are loaded while a draft is autosaved.
     ("public plan page", "anonymous", "plan"),
     ("registry", "anonymous", "registry"),
     ("published rating", "anonymous", "rating"),
     ("collection page", "anonymous", "collection"),
     ("coordinator's applications", "coordinator", "mine"),
+    ("coordinator's rating card", "coordinator", "card"),
+    ("coordinator's article", "coordinator", "article"),
+    ("expert's list", "expert", "expert_list"),
+    ("expert's review", "expert", "review"),
     ("methodist's call page", "methodist", "call"),
+    ("methodist's expertise results", "methodist", "results"),
+    ("methodist's council", "methodist", "council"),
+    ("methodist's rating progress", "methodist", "progress"),
+    ("editor's collection", "editor", "dashboard"),
 ]
+# --smoke: one public page (with the writer) and one signed-in page, briefly.
+SMOKE_PAGES = ("registry", "mine")
 
 
 def free_port():
@@ -56,14 +68,160 @@ def targets():
         "rating": _reverse("ratings:results", ctx.published_campaign.pk),
         "collection": _reverse("publications:collection_public", ctx.published_collection.pk),
         "mine": _reverse("applications:mine"),
+        "card": _reverse("ratings:card", ctx.card.pk),
+        "article": _reverse("publications:article_detail", ctx.article.pk),
+        "expert_list": _reverse("expertise:mine"),
+        "review": _page_url("expertise:review", "expert", ctx),
         "call": _reverse("applications:manage_call", ctx.managed_call.pk),
+        "results": _page_url("expertise:results", "methodist", ctx),
+        "council": _page_url("expertise:council", "methodist", ctx),
+        "progress": _page_url("ratings:progress", "methodist", ctx),
+        "dashboard": _page_url("publications:collection_dashboard", "editor", ctx),
     }
     cookies = {"anonymous": ""}
-    for role in ("coordinator", "methodist"):
+    for role in ("coordinator", "methodist", "expert", "editor"):
         client = Client()
         client.force_login(ctx.users[role])
         cookies[role] = f"sessionid={client.cookies['sessionid'].value}"
     return urls, cookies
+
+
+def _page_url(name, role, ctx):
+    """The URL bench/pages.py reads for that page (its first entry of that name and role)."""
+    from bench.pages import pages
+
+    return next(p for p in pages() if p.name == name and p.role == role).url(ctx)
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would post from a page's forms (inputs, text areas, selects)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._textarea, self._select = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type", "text") not in ("submit", "button", "file", "image"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append([name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")])
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+            self.fields.append(self._textarea)
+        elif tag == "select" and name:
+            self._select = [name, None]
+        elif tag == "option" and self._select is not None and (self._select[1] is None or "selected" in attrs):
+            self._select[1] = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            self.fields.append([self._select[0], self._select[1] or ""])
+            self._select = None
+
+
+class DraftWriter(threading.Thread):
+    """Autosaves a draft application `per_second` times a second through the real view, as its coordinator.
+
+    What a coordinator's open editor does in the background: the page's own fields posted to
+    `applications:autosave` (the portal's view, its service and every SQL write with it), each
+    time with another «relevance» text. Runs in this process (the test client, same database and
+    Redis as gunicorn), so the public cache sees the writes as it would see any coordinator's.
+    """
+
+    def __init__(self, per_second):
+        super().__init__(daemon=True)
+        self.per_second = per_second
+        self.saved = self.failed = 0
+        self.running = threading.Event()
+        self.stopped = threading.Event()
+        self.error = None
+        self.prepare()
+
+    def prepare(self):
+        from django.test import Client
+
+        from accounts.models import RoleAssignment, User
+        from applications.models import Application
+
+        drafts = Application.objects.filter(state__in=Application.EDITABLE).order_by("-call__closes_at", "pk")
+        for draft in drafts[:20]:
+            coordinator = User.objects.filter(
+                roles__role=RoleAssignment.Role.COORDINATOR, roles__institution=draft.institution_id
+            ).first()
+            if coordinator is None:
+                continue
+            self.client = Client()
+            self.client.force_login(coordinator)
+            page = self.client.get(_reverse_lazy("applications:edit", draft.pk))
+            if page.status_code != 200:
+                continue
+            parser = _FormFields()
+            parser.feed(page.content.decode())
+            self.fields = [(n, v) for n, v in parser.fields if n != "csrfmiddlewaretoken"]
+            self.url = _reverse_lazy("applications:autosave", draft.pk)
+            if self.save_once():
+                self.draft = draft.pk
+                return
+        self.url = None
+        self.error = "no draft application a coordinator can edit"
+
+    def save_once(self):
+        n = self.saved + self.failed
+        data = {}
+        for name, value in self.fields:
+            data.setdefault(name, []).append(value)
+        data["relevance"] = [f"Актуальность проекта, черновик {n}: " + "развитие инновационной практики. " * 5]
+        response = self.client.post(self.url, data)
+        ok = response.status_code == 200 and response.json().get("saved")
+        if ok:
+            self.saved += 1
+            revision = response.json().get("revision")
+            if revision is not None:
+                self.fields = [(k, str(revision) if k == "revision" else v) for k, v in self.fields]
+        else:
+            self.failed += 1
+            self.error = f"autosave answered {response.status_code}: {response.content[:200]!r}"
+        return ok
+
+    def run(self):
+        from django.db import connection
+
+        interval = 1 / self.per_second
+        next_at = time.perf_counter()
+        try:
+            while not self.stopped.is_set():
+                if not self.running.wait(0.2):
+                    next_at = time.perf_counter()
+                    continue
+                self.save_once()
+                next_at += interval
+                time.sleep(max(0.0, next_at - time.perf_counter()))
+        finally:
+            connection.close()
+
+    def counted(self, work):
+        """Run `work()` while writing; the writes a second achieved during it."""
+        before, start = self.saved, time.perf_counter()
+        self.running.set()
+        try:
+            result = work()
+        finally:
+            self.running.clear()
+        return result, round((self.saved - before) / (time.perf_counter() - start), 1)
+
+
+def _reverse_lazy(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
 
 
 def wait_ready(base, seconds=30):
@@ -161,9 +319,15 @@ def main():
     parser.add_argument("--rate", type=float, default=150)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--writes", type=float, default=5, help="draft autosaves a second during the public pages")
+    parser.add_argument("--scale", default="full")
+    parser.add_argument("--smoke", action="store_true", help="two pages only (the CI smoke)")
     args = parser.parse_args()
-    setup_django("full")
+    setup_django(args.scale)
     urls, cookies = targets()
+    writer = DraftWriter(args.writes) if args.writes else None
+    if writer and writer.url:
+        writer.start()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gunicorn = subprocess.Popen(
@@ -182,7 +346,7 @@ def main():
             "warning",
         ],
         cwd=ROOT,
-        env=portal_env("full"),
+        env=portal_env(args.scale),
         stdout=subprocess.DEVNULL,
         stderr=open(OUT / "gunicorn.log", "w"),  # noqa: SIM115 - closed with the process
         start_new_session=True,
@@ -191,20 +355,35 @@ def main():
     try:
         wait_ready(base)
         for label, role, key in KEY_PAGES:
+            if args.smoke and key not in SMOKE_PAGES:
+                continue
             path, cookie = urls[key], cookies[role]
             warm(base, path, cookie)
             single = sequential_ms(base, path, cookie)
-            steady = run_locust(
-                base, path, cookie, rate=args.rate, users=args.users, seconds=args.seconds, prefix=OUT / f"locust-{key}"
-            )
-            probe = run_locust(
-                base,
-                path,
-                cookie,
-                rate=args.rate * 4,
-                users=args.users,
-                seconds=args.probe_seconds,
-                prefix=OUT / f"locust-{key}-probe",
+
+            def steady_run(path=path, cookie=cookie, key=key):
+                return run_locust(
+                    base, path, cookie, rate=args.rate, users=args.users, seconds=args.seconds,
+                    prefix=OUT / f"locust-{key}",
+                )  # fmt: skip
+
+            writes = None
+            if role == "anonymous" and writer and writer.url:
+                steady, writes = writer.counted(steady_run)
+            else:
+                steady = steady_run()
+            probe = (
+                {"achieved_rps": None}
+                if not args.probe_seconds
+                else run_locust(
+                    base,
+                    path,
+                    cookie,
+                    rate=args.rate * 4,
+                    users=args.users,
+                    seconds=args.probe_seconds,
+                    prefix=OUT / f"locust-{key}-probe",
+                )
             )
             results.append(
                 {
@@ -213,10 +392,13 @@ def main():
                     "url": path,
                     "unloaded_ms": single,
                     "steady": steady,
+                    "writes_per_second": writes,
                     "capacity_rps": probe["achieved_rps"],
                 }
             )
     finally:
+        if writer:
+            writer.stopped.set()
         os.killpg(gunicorn.pid, signal.SIGTERM)
         try:
             gunicorn.wait(timeout=20)
@@ -229,6 +411,12 @@ def main():
             "workers": args.workers,
             "users": args.users,
             "rate": args.rate,
+            "writer": {
+                "target_per_second": args.writes,
+                "saved": writer.saved if writer else 0,
+                "failed": writer.failed if writer else 0,
+                "error": writer.error if writer else "not asked",
+            },
             "pages": results,
         }
     )

@@ -105,17 +105,21 @@ def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     match = _WRITE.match(sql) if isinstance(sql, str) else None
     if match:
-        table = match.group(1).lower()
-        connection = context["connection"]
-        bump(table)
-        if connection.in_atomic_block:
-            labels = getattr(_pending, connection.alias, None)
-            if labels is None:
-                labels = set()
-                setattr(_pending, connection.alias, labels)
-            labels.add(table)
-            transaction.on_commit(lambda: _flush(connection.alias), using=connection.alias)
+        written(context["connection"], match.group(1))
     return result
+
+
+def written(connection, table):
+    """A write to ``table`` on ``connection`` made past the execute wrapper (PostgreSQL's COPY)."""
+    table = table.lower()
+    bump(table)
+    if connection.in_atomic_block:
+        labels = getattr(_pending, connection.alias, None)
+        if labels is None:
+            labels = set()
+            setattr(_pending, connection.alias, labels)
+        labels.add(table)
+        transaction.on_commit(lambda: _flush(connection.alias), using=connection.alias)
 
 
 def _install(sender=None, connection=None, **kwargs):

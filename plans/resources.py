@@ -14,6 +14,8 @@ and their parents, calendar months and organizers are set for all of them at the
 (``services.link_imported_items``). The number of queries does not depend on the rows.
 """
 
+import copy
+
 from diff_match_patch import diff_match_patch
 from django import forms
 from django.core.exceptions import ValidationError
@@ -229,7 +231,27 @@ class PlanItemResource(BoundaryResourceMixin, VerboseNameResourceMixin, resource
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         # All or nothing: a row that does not validate rolls back the rows around it too.
         kwargs["rollback_on_validation_errors"] = True
+        # The commit shows no cell-by-cell diff (the admin answers with the totals), so none is
+        # built: no copy of every item, no export of its cells twice, no HTML. Whether a row is
+        # unchanged is still decided, from the cells as they were (``after_init_instance``).
+        self._meta = copy.copy(type(self)._meta)
+        self._meta.skip_diff = not dry_run
         return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if self._meta.skip_diff:
+            instance._cells_before = [field.get_value(instance) for field in self.get_import_fields()]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        # As the library decides with the diff's copy: unchanged when every imported cell is as it was.
+        if not self._meta.skip_unchanged or import_validation_errors:
+            return False
+        before = getattr(instance, "_cells_before", None)
+        now = [field.get_value(instance) for field in self.get_import_fields()]
+        return before is not None and now == before
 
     def import_instance(self, instance, row, **kwargs):
         instance.plan = self.plan

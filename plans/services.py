@@ -10,13 +10,14 @@ from datetime import date, timedelta
 
 from celery import current_app
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Institution
+from innovation_portal import caching
 from innovation_portal.safe_office import MB, OfficeFileRefused, OfficeLimits, check_office_file, run_limited
 from innovation_portal.workflow import TransitionError
 from innovation_portal.years import Period, parse_period
@@ -202,12 +203,39 @@ def sync_occurrences(items):
     PlanItemOccurrence.objects.bulk_update(
         update, ["key", "first_day", "last_day", "exact", "out_of_timeframe"], batch_size=500
     )
-    PlanItemOccurrence.objects.bulk_create(create, batch_size=500)
+    _insert(PlanItemOccurrence, create)
     for chunk in _chunks(ids):
         PlanItemMonth.objects.filter(item_id__in=chunk).delete()
-    PlanItemMonth.objects.bulk_create(
-        [row for item in items for row in _month_rows(item.pk, kept[item.pk])], batch_size=500
+    _insert(PlanItemMonth, [row for item in items for row in _month_rows(item.pk, kept[item.pk])])
+
+
+def _insert(model, objects):
+    """New rows of ``model`` (its pk not needed afterwards) written in one go.
+
+    On PostgreSQL by COPY: a 10,000-row plan sheet makes ~70,000 occurrences and months, whose
+    INSERT statements Django takes seconds to build; COPY sends the values as they are (every
+    field's value read raw: these models hold dates, numbers, texts, booleans and a file name).
+    COPY passes by the page cache's write hook, so the table is reported to it here.
+    """
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=500)
+        return
+    from psycopg import sql as psycopg_sql
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    files = {f.attname for f in fields if isinstance(f, models.FileField)}
+    statement = psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
+        psycopg_sql.Identifier(model._meta.db_table),
+        psycopg_sql.SQL(", ").join(psycopg_sql.Identifier(f.column) for f in fields),
     )
+    names = [f.attname for f in fields]
+    connection.ensure_connection()
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for obj in objects:
+            copy.write_row([(getattr(obj, n).name or "") if n in files else getattr(obj, n) for n in names])
+    caching.written(connection, model._meta.db_table)
 
 
 _ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁа-яё]{0,3}[A-ZА-ЯЁ]{1,12}$")
