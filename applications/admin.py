@@ -244,6 +244,7 @@ class ApplicationAdmin(DistrictScopedAdmin):
     list_filter = ["state", "call__district", "call"]
     search_fields = ["institution__short_name", "theme"]
     list_select_related = ["institution", "call"]
+    autocomplete_fields = ["saved_by"]
     readonly_fields = [
         "call",
         "institution",
@@ -309,6 +310,7 @@ class ExtensionRequestAdmin(DistrictScopedAdmin):
     list_filter = ["state"]
     list_select_related = ["call", "institution", "requested_by", "decided_by"]
     readonly_fields = ["requested_by", "created_at", "decided_by", "decided_at"]
+    autocomplete_fields = ["call", "institution"]
 
     def has_add_permission(self, request):
         return False

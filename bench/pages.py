@@ -386,6 +386,21 @@ def expertise_pages():
             count(lambda c: AgendaItem.objects.filter(meeting=c.expertise["held_meeting"])),
             "detail",
         ),
+        # Back-office forms whose choices grow with the district (autocompletes, issue 17).
+        Page(
+            "admin:plans_planitem_change",
+            "methodist",
+            lambda c: _reverse("admin:plans_planitem_change", c.plan.items.order_by("pk")[0].pk),
+            lambda c: None,
+            "detail",
+        ),
+        Page(
+            "admin:publications_collection_change",
+            "methodist",
+            lambda c: _reverse("admin:publications_collection_change", c.collection.pk),
+            lambda c: None,
+            "detail",
+        ),
     ]
 
 

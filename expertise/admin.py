@@ -56,7 +56,7 @@ class AssignmentAdmin(DistrictScopedAdmin):
 class ConflictDeclarationAdmin(DistrictScopedAdmin):
     list_display = ["expert", "institution", "declared_at"]
     search_fields = ["expert__full_name", "institution__short_name"]
-    autocomplete_fields = ["expert"]
+    autocomplete_fields = ["expert", "institution"]
     raw_id_fields = ["application"]
 
 
@@ -76,6 +76,7 @@ class ReviewAdmin(DistrictScopedAdmin):
     list_display = ["assignment", "state", "recommendation", "submitted_at"]
     list_filter = ["state", "recommendation"]
     readonly_fields = ["assignment", "state", "overall_comment", "recommendation", "submitted_at"]
+    autocomplete_fields = ["entered_by"]
     inlines = [ScoreInline]
     list_select_related = [
         "assignment__expert",
@@ -92,6 +93,7 @@ class PresentationAdmin(DistrictScopedAdmin):
     list_display = ["application", "starts_at", "place"]
     list_filter = ["call"]
     raw_id_fields = ["application"]
+    autocomplete_fields = ["call"]
 
 
 class CouncilMemberInline(RowsLoadedOnceMixin, ScopedTabularInline):

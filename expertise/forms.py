@@ -327,6 +327,10 @@ class AgendaForm(forms.Form):
 
 
 class DecisionForm(forms.ModelForm):
+    # What the row held when the page was shown (services.decision_fingerprint): a row saved by
+    # someone else meanwhile is not overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = AgendaItem
         fields = [
@@ -351,6 +355,7 @@ class DecisionForm(forms.ModelForm):
     def __init__(self, *args, context, **kwargs):
         super().__init__(*args, **kwargs)
         self.context = context
+        self.fields["seen"].initial = services.decision_fingerprint(self.instance)
         self.conflicts = context.conflicts.get(self.instance.pk, set())
         share(self.fields["recused"], context.present)
         self.fields["recused"].label = _("Abstain for a conflict of interest")
@@ -364,8 +369,41 @@ class DecisionForm(forms.ModelForm):
         if self.unfinished is None:
             del self.fields["override_reason"]
 
+    def _keep_theirs(self, data):
+        """The row as someone else saved it after this page showed it: the values to save, or None.
+
+        A row the person left as it was shown keeps the newer decision (its recorded values are
+        saved back). A row they changed too is refused (None, with the error); the form shown again
+        carries the row's new digest, so saving it once more replaces the other decision knowingly.
+        """
+        seen, current = data.get("seen"), self.fields["seen"].initial
+        if not seen or seen == current:
+            return data
+        if services.decision_fingerprint(self.instance, data) == seen:
+            kept = {name: getattr(self.instance, name) for name in services.DECISION_FIELDS}
+            return {**data, **kept, "recused": list(self.instance.recused.all())}
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen")] = current
+        return None
+
     def clean(self):
         data = super().clean()
+        kept = self._keep_theirs(data)
+        if kept is not None and kept is not data:
+            return kept
+        if kept is None:
+            self.add_error(
+                None,
+                _(
+                    "Someone else saved this decision after you opened the page (now: «%(decision)s», "
+                    "for %(for)d, against %(against)d). Your version is kept below: save again to replace theirs."
+                )
+                % {
+                    "decision": self.instance.get_decision_display() or "—",
+                    "for": self.instance.votes_for or 0,
+                    "against": self.instance.votes_against or 0,
+                },
+            )
         if data.get("decision") and not (data.get("reasons") or "").strip():
             self.add_error("reasons", _("Write the reasons: the applicant receives them."))
         if data.get("decision") == AgendaItem.Decision.RETURN:

@@ -8,7 +8,9 @@ the competitions app's own services (`start_expertise`, `decide`, `award_status`
 
 import csv
 import datetime
+import hashlib
 import io
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -891,6 +893,24 @@ class DecisionContext:
         )
 
 
+DECISION_FIELDS = ("decision", "reasons", "fix_by", "votes_for", "votes_against", "votes_abstained", "override_reason")
+
+
+def decision_fingerprint(item, values=None):
+    """A short digest of a decision: the row's as recorded, or `values` typed for it (a form's cleaned data).
+
+    The council page sends back the digest of the row it showed; when the row's digest differs
+    on saving, someone saved it in between (see DecisionForm.clean), and nobody's save silently
+    replaces a newer one.
+    """
+    if values is None:
+        values = {name: getattr(item, name) for name in DECISION_FIELDS}
+        values["recused"] = list(item.recused.all()) if item.pk else []
+    recorded = [values.get(name, getattr(item, name)) or "" for name in DECISION_FIELDS]
+    recorded.append(sorted(getattr(m, "pk", m) for m in values.get("recused") or []))
+    return hashlib.sha256(json.dumps(recorded, default=str).encode()).hexdigest()[:16]
+
+
 def decision_problems(context, item, *, decision, votes, recused, override_reason):
     """{field: Russian message} for a decision that the protocol could not carry; empty when fine.
 
@@ -934,7 +954,9 @@ def record_decisions(meeting, formset, *, by, context=None, today=None):
     _require_editable(meeting)
     context = context or DecisionContext.of(meeting)
     formset.save()
-    for item in meeting.agenda.prefetch_related("recused"):
+    # The rows of this form only (a page of the agenda): the others are nobody's business here.
+    saved = [form.instance.pk for form in formset.forms if form.instance.pk]
+    for item in meeting.agenda.filter(pk__in=saved).prefetch_related("recused"):
         automatic = context.conflicts.get(item.pk, set())
         if automatic - {m.pk for m in item.recused.all()}:
             item.recused.add(*automatic)

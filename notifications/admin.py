@@ -148,6 +148,7 @@ class NotificationAdmin(KindNameMixin, DistrictScopedAdmin):
         "template_error",
     )
     readonly_fields = ("kind_name", "template_error")
+    autocomplete_fields = ("user",)
     list_filter = ("mail_status", KindFilter)
     search_fields = ("title", "user__email", "user__full_name")
     list_select_related = ("user",)

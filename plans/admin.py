@@ -275,7 +275,7 @@ class PlanItemAdmin(PortalImportExportMixin, DistrictScopedAdmin):
     list_select_related = ("plan", "section")
     list_per_page = 50
     readonly_fields = ("timeframe_note", "months", "dates", "occurrence_marks")
-    autocomplete_fields = ("parent", "host_institution")
+    autocomplete_fields = ("plan", "parent", "host_institution", "responsible_user")
 
     def get_changeform_initial_data(self, request):
         """`?plan=<pk>` (the plan page's «Add an item»): the new item is that plan's."""

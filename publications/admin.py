@@ -24,7 +24,7 @@ class CollectionAdmin(DistrictScopedAdmin):
     list_display = ["title", "series", "academic_year", "deadline", "status"]
     list_filter = ["status", "series", "district"]
     search_fields = ["title"]
-    filter_horizontal = ["editors"]
+    autocomplete_fields = ["editors"]
     inlines = [SectionInline]
     # Status and the published book change only through the editorial services (which
     # require a finished build, keep history and tell the authors): see the editor's desk.
@@ -71,6 +71,7 @@ class ArticleAdmin(DistrictScopedAdmin):
     # The state moves only through the editorial workflow (services), never by hand here.
     readonly_fields = ["state", "state_changed_at", "submitted_at", "accepted_at", "estimated_pages"]
     raw_id_fields = ["submitted_by", "institution", "section"]
+    autocomplete_fields = ["collection", "length_exception_by"]
     inlines = [AuthorInline, EventInline]
 
 
@@ -78,9 +79,11 @@ class ArticleAdmin(DistrictScopedAdmin):
 class ReopeningAdmin(DistrictScopedAdmin):
     list_display = ["collection", "article", "user", "until"]
     raw_id_fields = ["article", "user", "created_by"]
+    autocomplete_fields = ["collection"]
 
 
 @admin.register(BookBuild)
 class BookBuildAdmin(DistrictScopedAdmin):
     list_display = ["collection", "version", "state", "progress", "page_count", "finished_at"]
     readonly_fields = ["state", "progress", "message", "started_at", "finished_at", "page_count", "article_pages"]
+    autocomplete_fields = ["collection", "requested_by"]

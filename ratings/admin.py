@@ -51,6 +51,7 @@ class RatingCampaignAdmin(DistrictScopedAdmin):
     list_display = ("academic_year", "district", "status", "data_deadline", "separate_groups", "published_at")
     list_filter = ("district", "status")
     readonly_fields = ("status", "published_at", "computed_at")
+    search_fields = ("academic_year", "title", "district__name")
     inlines = [IndicatorInline]
     actions = ["copy_from_previous", "copy_from_district"]
     fieldsets = (
@@ -192,7 +193,7 @@ class SharedEventAdmin(DistrictScopedAdmin):
     list_display = ("title", "date", "indicator", "campaign", "participants")
     list_filter = ("campaign__district", "campaign__academic_year")
     list_select_related = ("indicator", "campaign__district")
-    filter_horizontal = ("institutions",)
+    autocomplete_fields = ("campaign", "institutions", "created_by")
     search_fields = ("title",)
 
     def get_queryset(self, request):
@@ -226,6 +227,7 @@ class RatingCardAdmin(DistrictScopedAdmin):
     list_select_related = ("institution", "campaign__district")
     search_fields = ("institution__short_name",)
     readonly_fields = ("state", "submitted_at", "submitted_by", "verified_at", "appealed_at")
+    autocomplete_fields = ("campaign", "institution")
 
 
 @admin.register(InterviewSlot)
@@ -234,6 +236,7 @@ class InterviewSlotAdmin(DistrictScopedAdmin):
     list_filter = ("campaign__district", "campaign__academic_year")
     list_select_related = ("booked_by", "campaign__district")
     readonly_fields = ("booked_by", "booked_at")
+    autocomplete_fields = ("campaign",)
 
 
 @admin.register(RatingResult)
@@ -244,6 +247,7 @@ class RatingResultAdmin(DistrictScopedAdmin):
     # The points per indicator are stored as data (code → points): shown as a table of the indicators.
     exclude = ("points",)
     readonly_fields = ("points_table",)
+    autocomplete_fields = ("campaign", "institution")
 
     @admin.display(description=_("points per indicator"))
     def points_table(self, obj):
@@ -281,3 +285,6 @@ class RatingEntryAdmin(DistrictScopedAdmin):
     list_display = ("title", "card", "indicator", "verification", "points", "automatic")
     list_filter = ("verification", "automatic", "may_count_again")
     list_select_related = ("card__institution", "card__campaign__district", "indicator")
+    # The indicator has no list of its own to search (it is a campaign's inline): its id.
+    autocomplete_fields = ("card", "shared_event", "verified_by")
+    raw_id_fields = ("indicator",)

@@ -1,10 +1,14 @@
 """Councils: meetings, their agenda and decisions, applying them, and the protocol."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -89,20 +93,40 @@ def council_edit(request, pk):
     return _meeting_form_page(request, meeting)
 
 
+# A region's meeting may hold ~2,900 applications: the agenda is shown and decided a page at a
+# time (each page's form saves its own rows only; ~10 fields a row stay far below
+# DATA_UPLOAD_MAX_NUMBER_FIELDS).
+AGENDA_PAGE = 40
+POSTED_ROW = re.compile(r"form-\d+-id")
+
+
 def _decision_formset(meeting, context, data=None, queryset=None):
     queryset = selectors.agenda(meeting) if queryset is None else queryset
     return DecisionFormSet(data, queryset=queryset, form_kwargs={"context": context})
 
 
+def _agenda_page(request, meeting):
+    number = request.POST.get("page") or request.GET.get("page")
+    return Paginator(selectors.agenda(meeting), AGENDA_PAGE).get_page(number)
+
+
+def _posted_rows(meeting, data):
+    """The agenda rows a decisions form was sent for, locked until they are saved (nobody saves them in between)."""
+    ids = [value for key, value in data.items() if POSTED_ROW.fullmatch(key) and value.isdigit()]
+    return selectors.agenda(meeting).filter(pk__in=ids).select_for_update(of=("self",))
+
+
 def _council_page(request, meeting, agenda_form=None, formset=None):
     can_manage = request.user.has_perm("expertise.manage_meeting", meeting) and meeting.is_editable
-    if can_manage and formset is None:
-        # The formset's rows are the page's rows: the agenda (with its applications) is read once.
-        queryset = selectors.agenda(meeting)
-        items = list(queryset)
-        formset = _decision_formset(meeting, services.DecisionContext.of(meeting, items), queryset=queryset)
+    page = _agenda_page(request, meeting)
+    if formset is not None:
+        items = list(formset.get_queryset())
     else:
-        items = selectors.agenda_of(meeting)
+        # The formset's rows are the page's rows: the page of the agenda (with its applications) is read once.
+        queryset = page.object_list
+        items = list(queryset)
+        if can_manage:
+            formset = _decision_formset(meeting, services.DecisionContext.of(meeting, items), queryset=queryset)
     forms_by_item = {f.instance.pk: f for f in formset.forms} if formset is not None else {}
     scores = selectors.agenda_results(items)
     members = list(meeting.members.all())
@@ -112,6 +136,8 @@ def _council_page(request, meeting, agenda_form=None, formset=None):
         {
             "meeting": meeting,
             "rows": [(item, forms_by_item.get(item.pk), scores.get(item.application_id)) for item in items],
+            "page": page,
+            "first_number": page.start_index() if items else 0,
             "formset": formset,
             "agenda_form": agenda_form or (AgendaForm(meeting=meeting) if can_manage else None),
             "can_manage": can_manage,
@@ -147,16 +173,20 @@ def council_agenda(request, pk):
 @require_POST
 def council_decisions(request, pk):
     meeting = get_meeting(request, pk, "expertise.manage_meeting")
-    context = services.DecisionContext.of(meeting)
-    formset = _decision_formset(meeting, context, request.POST)
-    if formset.is_valid():
-        try:
-            services.record_decisions(meeting, formset, by=request.user, context=context)
-        except TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The decisions are saved. Apply them when the protocol is final."))
-            return redirect("expertise:council", pk=meeting.pk)
+    try:
+        with transaction.atomic():
+            queryset = _posted_rows(meeting, request.POST)
+            context = services.DecisionContext.of(meeting, list(queryset))
+            formset = _decision_formset(meeting, context, request.POST, queryset=queryset)
+            saved = formset.is_valid() and services.record_decisions(meeting, formset, by=request.user, context=context)
+    except TransitionError as error:
+        messages.error(request, str(error))
+        saved = False
+    if saved:
+        messages.success(request, _("The decisions are saved. Apply them when the protocol is final."))
+        page = request.POST.get("page", "")
+        url = reverse("expertise:council", args=[meeting.pk])
+        return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
     return _council_page(request, meeting, formset=formset)
 
 
